@@ -1,0 +1,49 @@
+"""The one place where extractors are registered.
+
+To add a signal, write one :class:`~features.base.Extractor` subclass in its own
+module and append it to ``EXTRACTORS``. ``vidscore features`` lists every
+registered signal with its unit and meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from features.audio_level import AudioLevelExtractor
+from features.base import Extractor, SignalSpec
+from features.picture_quality import PictureQualityExtractor
+from features.scene_dynamics import SceneDynamicsExtractor
+
+EXTRACTORS: tuple[type[Extractor], ...] = (
+    SceneDynamicsExtractor,
+    PictureQualityExtractor,
+    AudioLevelExtractor,
+)
+
+
+def create_extractors(options: dict[str, Any] | None = None) -> list[Extractor]:
+    """Instantiate every registered extractor; ``options`` go to those with ``from_options``."""
+    options = options or {}
+    made: list[Extractor] = []
+    for cls in EXTRACTORS:
+        factory = getattr(cls, "from_options", None)
+        made.append(factory(options) if factory else cls())
+    return made
+
+
+def signal_specs() -> list[tuple[str, SignalSpec]]:
+    """(extractor name, spec) for every registered signal, in registry order."""
+    specs: list[tuple[str, SignalSpec]] = []
+    seen: dict[str, str] = {}
+    for cls in EXTRACTORS:
+        for spec in cls.signals:
+            if spec.name in seen:
+                raise ValueError(f"signal {spec.name!r} is declared by both {seen[spec.name]} and {cls.name}")
+            seen[spec.name] = cls.name
+            specs.append((cls.name, spec))
+    return specs
+
+
+def signal_spec_map() -> dict[str, SignalSpec]:
+    """Signal name -> spec for every registered signal."""
+    return {spec.name: spec for _, spec in signal_specs()}

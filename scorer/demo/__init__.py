@@ -1,0 +1,20 @@
+"""The bundled demo video: a 9:16 product pitch rendered by ``scorer/demo/render.py``."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from scorer.errors import MissingFileError
+
+DEMO_FILE = "demo.mp4"
+
+
+def demo_video_path() -> Path:
+    """Path of the bundled demo video; raises MissingFileError if the package was built without it."""
+    path = Path(str(resources.files("scorer.demo").joinpath(DEMO_FILE)))
+    if not path.is_file():
+        raise MissingFileError(
+            f"{path}: demo video missing; render it with 'python -m scorer.demo.render' (needs espeak-ng)."
+        )
+    return path
