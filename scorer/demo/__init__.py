@@ -18,3 +18,9 @@ def demo_video_path() -> Path:
             f"{path}: demo video missing; render it with 'python -m scorer.demo.render' (needs espeak-ng)."
         )
     return path
+
+
+# What the demo video sells; `vidscore demo` scores it against these.
+DEMO_NICHE = "beauty"
+DEMO_PRODUCT = "hydrating face serum with hyaluronic acid, 30 ml"
+DEMO_TITLE = "Hydrating serum 补水精华 | link below #skincare"

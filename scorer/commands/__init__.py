@@ -1,0 +1,1 @@
+"""One module per ``vidscore`` command: ``register(subparsers)`` and ``run(args) -> int``."""

@@ -1,0 +1,100 @@
+"""Options and output helpers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from scorer.errors import ConfigError
+from scorer.media import MediaLimits
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """--max-duration, --max-pixels, --max-file-mb, --timeout."""
+    defaults = MediaLimits()
+    group = parser.add_argument_group("input limits")
+    group.add_argument("--max-duration", type=float, default=defaults.max_duration_s, metavar="S",
+                       help="refuse videos longer than S seconds (default %(default)s)")
+    group.add_argument("--max-pixels", type=int, default=defaults.max_pixels, metavar="N",
+                       help="refuse pictures larger than N pixels (default %(default)s)")
+    group.add_argument("--max-file-mb", type=float, default=defaults.max_file_bytes / 1e6, metavar="MB",
+                       help="refuse files larger than MB megabytes (default %(default).0f)")
+    group.add_argument("--timeout", type=float, default=defaults.timeout_s, metavar="S",
+                       help="wall-clock limit for decoding one file (default %(default)s s)")
+
+
+def limits_from(args: argparse.Namespace) -> MediaLimits:
+    try:
+        return MediaLimits(
+            max_pixels=args.max_pixels,
+            max_duration_s=args.max_duration,
+            max_file_bytes=int(args.max_file_mb * 1e6),
+            timeout_s=args.timeout,
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def add_score_options(parser: argparse.ArgumentParser) -> None:
+    """What to score against: niche, product, title, languages, models."""
+    parser.add_argument("--niche", metavar="ID", help="target niche id, e.g. beauty, tech, food")
+    parser.add_argument("--product", metavar="TEXT", help="free-text description of the product being sold")
+    parser.add_argument("--title", metavar="TEXT", help="the video's title / caption / hashtags")
+    parser.add_argument("--creator-niche", metavar="ID", help="the creator's usual niche (KOL vertical match)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of explanations")
+    parser.add_argument("--language", choices=("auto", "en", "zh"), default="auto",
+                        help="spoken language of the video (default: detect)")
+    parser.add_argument("--asr-model", metavar="NAME|PATH", default=None,
+                        help="faster-whisper model: base (default), tiny.en, another name or a local path")
+    add_limit_options(parser)
+
+
+def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
+    """``ScoreOptions`` from parsed score options."""
+    from scorer.pipeline import ScoreOptions
+
+    extractor_options: dict[str, Any] = {"language": args.language}
+    if args.asr_model:
+        extractor_options["asr_model"] = args.asr_model
+    return ScoreOptions(
+        niche=args.niche,
+        product=args.product,
+        title=args.title,
+        creator_niche=args.creator_niche,
+        lang=args.lang,
+        limits=limits_from(args),
+        extractor_options=extractor_options,
+        metadata=metadata or {},
+    )
+
+
+def write_text(text: str, out: str | None) -> None:
+    """Write ``text`` atomically to ``out``, or to stdout when ``out`` is None."""
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        tmp = f"{out}.tmp{os.getpid()}"
+        Path(tmp).write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    elif text:
+        sys.stdout.write(text)
+
+
+def render_results(results: list[dict[str, Any]], fmt: str, lang: str) -> str:
+    """JSON (one object, or an array for several results) or terminal tables."""
+    if fmt == "json":
+        payload: Any = results[0] if len(results) == 1 else results
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    from scorer.report import render_table
+
+    return "\n".join(render_table(r, lang) for r in results)
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from scorer.report import format_table
+
+    print(format_table(header, rows))
