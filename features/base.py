@@ -35,6 +35,7 @@ class Input(str, Enum):
     AUDIO = "audio"
     TRANSCRIPT = "transcript"
     SCREEN_TEXT = "screen_text"
+    PROSODY = "prosody"
     METADATA = "metadata"
 
 
@@ -107,6 +108,18 @@ class ScreenText:
     height_share: float = 0.0
 
 
+@dataclass(frozen=True)
+class ProsodySegment:
+    """Voice/audio tone over ``start_s``-``end_s`` (s): loudness (dBFS), pitch (Hz), arousal in [0, 1]."""
+
+    start_s: float
+    end_s: float
+    loudness_db: float
+    pitch_hz: float | None
+    pitch_variability: float | None
+    arousal: float
+
+
 @dataclass
 class VideoContext:
     """Everything known about the video being scored, filled in as stages finish."""
@@ -115,6 +128,7 @@ class VideoContext:
     audio: AudioTrack | None = None
     transcript: Transcript | None = None
     screen_text: list[ScreenText] | None = None
+    prosody: list[ProsodySegment] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -127,6 +141,8 @@ class VideoContext:
             present.add(Input.TRANSCRIPT)
         if self.screen_text is not None:
             present.add(Input.SCREEN_TEXT)
+        if self.prosody is not None:
+            present.add(Input.PROSODY)
         return present
 
 
