@@ -22,7 +22,13 @@ import cv2
 import numpy as np
 
 from scorer.errors import DecodeTimeoutError, NoVideoFramesError, TruncatedError
-from scorer.media import _TRUNCATED_MIN_GAP_S, _TRUNCATED_SHARE, VideoInfo, open_container, pick_video_stream
+from scorer.media import (
+    VideoInfo,
+    guarded_demux,
+    is_truncated,
+    open_container,
+    pick_video_stream,
+)
 
 AUDIO_SAMPLE_RATE = 16_000
 
@@ -138,7 +144,7 @@ class FrameDecoder:
             raise NoVideoFramesError(f"{self.info.path}: no video frame could be decoded.")
         claimed = self.info.duration_s
         span = self.report.decoded_span_s + 1.0 / max(self.info.fps, 1.0)
-        if claimed > 0 and span < claimed * _TRUNCATED_SHARE and claimed - span >= _TRUNCATED_MIN_GAP_S:
+        if is_truncated(span, claimed):
             raise TruncatedError(
                 f"{self.info.path}: truncated or corrupt: frames decode only up to {span:.1f} s "
                 f"of the {claimed:.1f} s the file claims."
@@ -162,7 +168,7 @@ class FrameDecoder:
             time_base = float(stream.time_base) if stream.time_base else 0.0
             index = 0
             last_time = -1.0
-            for packet in container.demux(stream):
+            for packet in guarded_demux(container.demux(stream), self.info.path):
                 if time.monotonic() > deadline:
                     raise DecodeTimeoutError(
                         f"{self.info.path}: decoding took longer than the {self.timeout_s:.0f} s limit."
@@ -234,7 +240,7 @@ def decode_audio(path: str, timeout_s: float = 900.0, sample_rate: int = AUDIO_S
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
         chunks: list[np.ndarray] = []
-        for packet in container.demux(stream):
+        for packet in guarded_demux(container.demux(stream), path):
             if time.monotonic() > deadline:
                 raise DecodeTimeoutError(f"{path}: audio decoding took longer than the {timeout_s:.0f} s limit.")
             try:

@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,13 @@ from scorer.errors import (
 # A stream whose packet intervals vary by more than this (relative std) is variable-frame-rate.
 _VFR_RELATIVE_STD = 0.05
 # Decoded content shorter than this share of the claimed duration (and 1 s or more short) is truncated.
-_TRUNCATED_SHARE = 0.8
-_TRUNCATED_MIN_GAP_S = 1.0
+TRUNCATED_SHARE = 0.8
+TRUNCATED_MIN_GAP_S = 1.0
+
+
+def is_truncated(span_s: float, claimed_s: float) -> bool:
+    """True when video data covering ``span_s`` seconds is much shorter than the ``claimed_s`` of the container."""
+    return claimed_s > 0 and span_s < claimed_s * TRUNCATED_SHARE and claimed_s - span_s >= TRUNCATED_MIN_GAP_S
 
 
 @dataclass(frozen=True)
@@ -129,9 +135,15 @@ def check_file(path: str | os.PathLike[str], limits: MediaLimits) -> int:
 
 
 def open_container(path: str | os.PathLike[str], timeout_s: float) -> av.container.InputContainer:
-    """Open a media container, turning every FFmpeg refusal into ``NotMediaError``."""
+    """Open a media container, turning every FFmpeg refusal into ``NotMediaError``.
+
+    ``timeout_s`` also bounds each later blocking read: FFmpeg's interrupt callback
+    aborts it, and the loops here turn that into ``DecodeTimeoutError``.
+    """
     try:
         return av.open(str(path), mode="r", timeout=timeout_s)
+    except av.error.ExitError:
+        raise DecodeTimeoutError(f"{path}: opening the file took longer than the {timeout_s:g} s limit.") from None
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise NotMediaError(
@@ -185,7 +197,7 @@ def _scan_video_packets(
     times: list[float] = []
     first: av.VideoFrame | None = None
     time_base = float(stream.time_base) if stream.time_base else 0.0
-    for packet in container.demux(stream):
+    for packet in guarded_demux(container.demux(stream), path):
         if time.monotonic() > deadline:
             raise DecodeTimeoutError(f"{path}: probing took longer than the time limit.")
         if packet.pts is not None and packet.size:
@@ -204,6 +216,16 @@ def _scan_video_packets(
         except av.error.FFmpegError:
             first = None
     return np.sort(np.asarray(times, dtype=np.float64)), first
+
+
+def guarded_demux(packets: Iterator[av.Packet], path: str) -> Iterator[av.Packet]:
+    """Demuxed packets; FFmpeg's timeout interrupt becomes ``DecodeTimeoutError``, other read errors end the stream."""
+    try:
+        yield from packets
+    except av.error.ExitError:
+        raise DecodeTimeoutError(f"{path}: reading the file took longer than the time limit.") from None
+    except av.error.FFmpegError:
+        return
 
 
 def _is_vfr(times: np.ndarray) -> bool:
@@ -260,7 +282,7 @@ def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> Vi
         frame_span = _frame_span(times, stream)
         if claimed <= 0:
             claimed = frame_span
-        if claimed > 0 and frame_span < claimed * _TRUNCATED_SHARE and claimed - frame_span >= _TRUNCATED_MIN_GAP_S:
+        if is_truncated(frame_span, claimed):
             raise TruncatedError(
                 f"{path}: truncated: video data ends at {frame_span:.1f} s but the file claims {claimed:.1f} s."
             )
