@@ -216,3 +216,14 @@ def test_analysis_size_keeps_aspect_and_never_upscales() -> None:
     assert analysis_size(1080, 1920, 288) == (288, 512)
     assert analysis_size(1920, 1080, 288) == (512, 288)
     assert analysis_size(100, 200, 288) == (100, 200)
+
+
+def test_opencv_fallback_when_pyav_yields_no_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_video(tmp_path / "v.mp4", width=180, height=320, seconds=2.0)
+    info = probe(path)
+    monkeypatch.setattr(FrameDecoder, "_pyav_frames", lambda self, deadline: iter(()))
+    decoder = FrameDecoder(info, analysis_short_side=96)
+    frames = list(decoder.frames())
+    assert decoder.report.decoder == "opencv"
+    assert len(frames) == info.frame_count and frames[0].bgr.shape == (170, 96, 3)
+    assert frames[-1].time_s == pytest.approx(29 / 15, abs=0.01)
