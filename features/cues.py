@@ -1,0 +1,389 @@
+"""Persuasion and trust cues in speech, on-screen text and metadata; compliance risk from absolute claims.
+
+Exposed by ``vidscore score`` (result ``cues`` list, "cue" events and the
+``cues_*``/``compliance_risk`` signals; ``vidscore features`` lists them).
+Each sentence of each text source is matched against the bilingual lexicon
+``features/data/cues.yaml`` (terms and regular expressions, Chinese checked
+against jieba token boundaries) with negation handling; English sentences are
+also compared with prototype sentences per cue type by sentence-embedding
+similarity, so paraphrases outside the lexicon are found. Chinese uses the
+embedding step only when the text model covers Chinese (``--text-model``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import yaml
+
+from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
+from features.embeddings import TextEncoder, cosine_matrix, load_encoder, model_languages
+from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
+
+CUE_TYPES = (
+    "scarcity",
+    "social_proof",
+    "trust",
+    "call_to_action",
+    "price_promo",
+    "absolute_claim",
+    "storytelling",
+    "values",
+)
+LANGUAGES = ("en", "zh")
+# Macros usable inside YAML patterns: a number in digits or words.
+MACROS = {
+    "{NUM}": r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+             r"sixty|seventy|eighty|ninety|hundred|a hundred|a few|a handful of|a couple of|a couple|several)",
+    "{ZNUM}": r"(?:[0-9０-９.]+|[零一二两三四五六七八九十百千万亿几多半]+)",
+}
+_PARTICLES = "给了的过着们就都也啦呀哦吧"  # a Chinese term may end inside a token that only adds one of these
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One detected cue: ``text`` is the sentence, ``match`` the matched phrase (whole sentence for embeddings)."""
+
+    type: str
+    text: str
+    match: str
+    source: str
+    start_s: float | None
+    end_s: float | None
+    method: str  # lexicon | pattern | embedding
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result-contract form (``cues[]`` item)."""
+        return {
+            "type": self.type,
+            "text": self.text,
+            "start_s": None if self.start_s is None else round(self.start_s, 3),
+            "end_s": None if self.end_s is None else round(self.end_s, 3),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class _Rule:
+    cue: str
+    regex: re.Pattern[str]
+    method: str
+    personal: bool = False  # only counts in a first-person sentence
+
+
+@dataclass(frozen=True)
+class _Hit:
+    cue: str
+    start: int
+    end: int
+    method: str
+
+
+class CueLexicon:
+    """Compiled terms, patterns, exclusions, negators and prototypes from a cues YAML file."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        cues = data.get("cues") or {}
+        unknown = sorted(set(cues) - set(CUE_TYPES))
+        if unknown:
+            raise ValueError(f"unknown cue types {unknown}; allowed: {', '.join(CUE_TYPES)}")
+        self.rules: dict[str, list[_Rule]] = {lang: [] for lang in LANGUAGES}
+        self.excludes: dict[tuple[str, str], list[re.Pattern[str]]] = {}
+        self.negatable: dict[str, bool] = {}
+        self.prototypes: dict[str, list[str]] = {}
+        zh_words: set[str] = set()
+        for cue, spec in cues.items():
+            self.negatable[cue] = bool(spec.get("negatable", True))
+            for lang in LANGUAGES:
+                part = spec.get(lang) or {}
+                for term in part.get("terms") or []:
+                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon"))
+                    if lang == "zh":
+                        zh_words.add(str(term))
+                for pattern in part.get("patterns") or []:
+                    self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern"))
+                for term in part.get("personal_terms") or []:
+                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon", personal=True))
+                    if lang == "zh":
+                        zh_words.add(str(term))
+                for pattern in part.get("personal_patterns") or []:
+                    self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern", personal=True))
+                self.excludes[(cue, lang)] = [re.compile(p, re.IGNORECASE) for p in part.get("exclude") or []]
+                if lang == "en":
+                    self.prototypes[cue] = [str(p) for p in part.get("prototypes") or []]
+        first_person = data.get("first_person") or {}
+        self.first_person = {lang: re.compile(first_person.get(lang, r"(?!)"), re.IGNORECASE) for lang in LANGUAGES}
+        hedges = data.get("hedges") or {}
+        self.hedges = {lang: re.compile("|".join(hedges.get(lang) or [r"(?!)"]), re.IGNORECASE) for lang in LANGUAGES}
+        negation = data.get("negation") or {}
+        self.negators_en = {str(w).lower() for w in (negation.get("en") or {}).get("words", [])}
+        self.window_en = int((negation.get("en") or {}).get("window_words", 3))
+        self.negators_zh = {str(w) for w in (negation.get("zh") or {}).get("words", [])}
+        self.window_zh = int((negation.get("zh") or {}).get("window_tokens", 3))
+        self.question_keeps = frozenset(str(c) for c in data.get("question_keeps") or [])
+        self.clause_breaks = re.compile(data.get("clause_breaks") or r"[,，;；:：]", re.IGNORECASE)
+        paraphrase = data.get("paraphrase") or {}
+        self.threshold = float(paraphrase.get("threshold", 0.62))
+        self.margin = float(paraphrase.get("margin", 0.04))
+        self.none_prototypes = [str(p) for p in paraphrase.get("none") or []]
+        self.zh_words = tuple(sorted(zh_words | self.negators_zh))
+        self.zh_term_set = frozenset(zh_words)
+
+    def match(self, text: str, language: str) -> list[_Hit]:
+        """Lexicon and pattern hits in one sentence after exclusions and negation, one per cue type."""
+        tokens = zh_tokens(text, self.zh_words) if language == "zh" else []
+        starts = {a for _, a, _ in tokens} | {len(text)}
+        ends = {b for _, _, b in tokens} | {0}
+        # inside a token that is itself a lexicon phrase ("限时优惠") every position is a boundary ("限时")
+        for token, a, b in tokens:
+            if token in self.zh_term_set:
+                starts.update(range(a, b))
+                ends.update(range(a + 1, b + 1))
+        hits: list[_Hit] = []
+        personal = bool(self.first_person[language].search(text))
+        hedged = bool(self.hedges[language].search(text))
+        for rule in self.rules[language]:
+            if rule.personal and not personal:
+                continue
+            for found in rule.regex.finditer(text):
+                a, b = found.span()
+                if a == b:
+                    continue
+                if language == "zh" and not _zh_aligned(text, a, b, starts, ends):
+                    continue
+                if any(_overlaps(x.span(), (a, b)) for ex in self.excludes[(rule.cue, language)] for x in ex.finditer(text)):
+                    continue
+                hits.append(_Hit(rule.cue, a, b, rule.method))
+        kept: dict[str, _Hit] = {}
+        for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+            if hit.cue in kept:
+                continue
+            if self.negatable.get(hit.cue, True) and (hedged or self._negated(text, hit, hits, tokens, language)):
+                continue
+            kept[hit.cue] = hit
+        if is_question(text):
+            return [hit for hit in kept.values() if hit.cue in self.question_keeps]
+        return list(kept.values())
+
+    def negated_sentence(self, text: str, language: str) -> bool:
+        """True when the sentence holds a negator outside every lexicon phrase (guards paraphrase matches)."""
+        hits = [
+            _Hit(rule.cue, *found.span(), rule.method)
+            for rule in self.rules[language]
+            for found in rule.regex.finditer(text)
+        ]
+        if self.hedges[language].search(text):
+            return True
+        probe = _Hit("", len(text), len(text), "")
+        if language == "zh":
+            return self._negated_zh(text, probe, hits, zh_tokens(text, self.zh_words), window=10_000)
+        return self._negated_en(text, probe, hits, window=10_000)
+
+    def _negated(self, text: str, hit: _Hit, hits: list[_Hit], tokens: list[tuple[str, int, int]], language: str) -> bool:
+        if language == "zh":
+            return self._negated_zh(text, hit, hits, tokens, self.window_zh)
+        return self._negated_en(text, hit, hits, self.window_en)
+
+    def _clause_start(self, text: str, position: int) -> int:
+        start = 0
+        for mark in self.clause_breaks.finditer(text, 0, position):
+            start = mark.end()
+        return start
+
+    def _negated_en(self, text: str, hit: _Hit, hits: list[_Hit], window: int) -> bool:
+        begin = self._clause_start(text, hit.start)
+        words = [(m.group(0).lower().replace("’", "'"), m.start()) for m in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text[begin:hit.start])]
+        for word, offset in words[-window:]:
+            position = begin + offset
+            if (word in self.negators_en or word.endswith("n't")) and not _covered(position, hits, hit):
+                return True
+        return False
+
+    def _negated_zh(self, text: str, hit: _Hit, hits: list[_Hit], tokens: list[tuple[str, int, int]], window: int) -> bool:
+        begin = self._clause_start(text, hit.start)
+        before = [(tok, a) for tok, a, b in tokens if a >= begin and b <= hit.start and not re.fullmatch(r"\W+", tok)]
+        for tok, a in before[-window:]:
+            if tok in self.negators_zh and not _covered(a, hits, hit):
+                return True
+        return False
+
+
+def is_question(text: str) -> bool:
+    """True for a sentence that ends with a question mark or a Chinese question particle."""
+    stripped = text.rstrip(" \t\"'”’）)")
+    return stripped.endswith(("?", "？")) or bool(re.search(r"(吗|么|呢)[。.！!~～]*$", stripped))
+
+
+def _covered(position: int, hits: list[_Hit], own: _Hit) -> bool:
+    """True when ``position`` lies inside another hit (a negator that belongs to a cue phrase)."""
+    return any(h.start <= position < h.end and h is not own for h in hits)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _zh_aligned(text: str, a: int, b: int, starts: set[int], ends: set[int]) -> bool:
+    """Match boundaries must fall on jieba token boundaries (ASCII digits/letters at the edges are exempt)."""
+    start_ok = a in starts or a in ends or not _is_cjk(text[a])
+    end_ok = b in ends or b in starts or not _is_cjk(text[b - 1]) or (b < len(text) and text[b] in _PARTICLES and b + 1 in ends)
+    return start_ok and end_ok
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    for macro, body in MACROS.items():
+        pattern = pattern.replace(macro, body)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _term_regex(term: str, language: str) -> re.Pattern[str]:
+    if language == "zh":
+        return re.compile(re.escape(term), re.IGNORECASE)
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", term.strip()) if p]
+    body = r"[\s\-]+".join(parts).replace("'", "['’]")
+    left = r"\b" if re.match(r"\w", term) else r"(?<!\w)"
+    right = r"\b" if re.search(r"\w$", term) else r"(?!\w)"
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> CueLexicon:
+    """The shipped cue lexicon (``features/data/cues.yaml``) or the YAML file at ``path``; cached."""
+    if path is None:
+        raw = resources.files("features").joinpath("data/cues.yaml").read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as handle:
+            raw = handle.read()
+    return CueLexicon(yaml.safe_load(raw) or {})
+
+
+class CueDetector:
+    """Finds cues in sentences: lexicon + patterns, then embedding paraphrases when a text model is given.
+
+    Args:
+        lexicon: the compiled lexicon (default: the shipped one).
+        text_model: sentence-transformers model name/path, None for all-MiniLM-L6-v2, or "none" for lexicon only.
+    """
+
+    def __init__(self, lexicon: CueLexicon | None = None, text_model: str | None = None) -> None:
+        if text_model is not None and not str(text_model).strip():
+            raise ValueError("text_model must be a model name or path, 'none', or None for the default")
+        self.lexicon = lexicon or load_lexicon()
+        self.text_model = text_model
+        self._prototypes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.text_model != "none"
+
+    def _encoder(self) -> TextEncoder | None:
+        return load_encoder(self.text_model) if self.uses_embeddings else None
+
+    def detect(self, sentences: list[Sentence]) -> list[Cue]:
+        """All cues in ``sentences``, at most one per (sentence, type), in sentence order."""
+        found: list[list[Cue]] = []
+        for sentence in sentences:
+            hits = self.lexicon.match(sentence.text, sentence.language)
+            found.append([
+                Cue(h.cue, sentence.text, sentence.text[h.start:h.end], sentence.source, sentence.start_s, sentence.end_s, h.method)
+                for h in sorted(hits, key=lambda h: CUE_TYPES.index(h.cue))
+            ])
+        covered = model_languages(self.text_model) if self.uses_embeddings else frozenset()
+        candidates = [i for i, s in enumerate(sentences) if s.language in covered]
+        if candidates:  # the model loads only when some sentence is in a language it covers
+            for i, extra in zip(candidates, self._paraphrases([sentences[i] for i in candidates], found, candidates)):
+                found[i].extend(extra)
+        return [cue for group in found for cue in group]
+
+    def _prototype_vectors(self, encoder: TextEncoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(labels, prototype vectors, neutral vectors), embedded once per detector."""
+        if self._prototypes is None:
+            protos = self.lexicon.prototypes
+            labels = np.array([cue for cue in CUE_TYPES for _ in protos.get(cue, [])])
+            texts = [p for cue in CUE_TYPES for p in protos.get(cue, [])]
+            self._prototypes = (labels, encoder.encode(texts), encoder.encode(self.lexicon.none_prototypes))
+        return self._prototypes
+
+    def _paraphrases(self, sentences: list[Sentence], found: list[list[Cue]], index: list[int]) -> list[list[Cue]]:
+        encoder = self._encoder()
+        assert encoder is not None
+        label_array, protos, nones = self._prototype_vectors(encoder)
+        vectors = encoder.encode([s.text for s in sentences])
+        sims = cosine_matrix(vectors, protos)
+        none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
+        out: list[list[Cue]] = []
+        for row, sentence in enumerate(sentences):
+            have = {cue.type for cue in found[index[row]]}
+            negated = self.lexicon.negated_sentence(sentence.text, sentence.language)
+            extra: list[Cue] = []
+            for cue in CUE_TYPES:
+                if cue in have or not (label_array == cue).any():
+                    continue
+                best = float(sims[row, label_array == cue].max())
+                if best < self.lexicon.threshold or best < float(none_best[row]) + self.lexicon.margin:
+                    continue
+                if negated and self.lexicon.negatable.get(cue, True):
+                    continue
+                if is_question(sentence.text) and cue not in self.lexicon.question_keeps:
+                    continue
+                extra.append(Cue(cue, sentence.text, sentence.text, sentence.source, sentence.start_s, sentence.end_s, "embedding"))
+            out.append(extra)
+        return out
+
+    def types_in(self, text: str, source: str = "metadata") -> set[str]:
+        """Cue types found anywhere in ``text`` (used by benchmarks and tests)."""
+        return {cue.type for cue in self.detect(all_sentences([TextSpan(text, source)]))}
+
+
+def _count_specs() -> tuple[SignalSpec, ...]:
+    return tuple(
+        SignalSpec(f"cues_{cue}", "count", f"Sentences with a {cue} cue, all text sources", 0.0, 10_000.0)
+        for cue in CUE_TYPES
+    )
+
+
+class CueExtractor(Extractor):
+    """Persuasion/trust cues per type, distinct cue types, and the absolute-claim compliance flag."""
+
+    name = "cues"
+    version = "1"
+    inputs = frozenset({Input.METADATA})
+    optional_inputs = frozenset({Input.TRANSCRIPT, Input.SCREEN_TEXT})
+    signals = _count_specs() + (
+        SignalSpec("cue_types", "count", "Distinct persuasion cue types present (0-8)", 0.0, 8.0),
+        SignalSpec("cues_per_minute", "1/min", "Cues in speech and screen text per minute of video", 0.0, 10_000.0),
+        SignalSpec("compliance_risk", "bool", "True when an absolute claim (最/第一/100%/best/cures) appears: advertising-law risk", 0.0, 1.0, kind="bool"),
+    )
+
+    def __init__(self, text_model: str | None = None) -> None:
+        self.detector = CueDetector(text_model=text_model)
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> "CueExtractor":
+        return cls(text_model=options.get("text_model"))
+
+    def finish(self, context: VideoContext) -> ExtractorOutput:
+        sources = collect(context)
+        cues = self.detector.detect(all_sentences(sources.spans()))
+        counts = {cue: sum(1 for c in cues if c.type == cue) for cue in CUE_TYPES}
+        timed = sum(1 for c in cues if c.source != "metadata")
+        minutes = max(context.info.duration_s, 1.0) / 60.0 if context.info is not None else 1.0
+        signals: dict[str, Any] = {f"cues_{cue}": float(n) for cue, n in counts.items()}
+        signals["cue_types"] = float(sum(1 for n in counts.values() if n))
+        signals["cues_per_minute"] = timed / minutes
+        signals["compliance_risk"] = counts["absolute_claim"] > 0
+        events = [
+            Event("cue", c.start_s, c.end_s, {"type": c.type, "text": c.text, "match": c.match, "source": c.source, "method": c.method})
+            for c in cues
+            if c.start_s is not None and c.end_s is not None
+        ]
+        return ExtractorOutput(signals=signals, events=events, sections={"cues": [c.as_dict() for c in cues]})

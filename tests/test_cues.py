@@ -1,0 +1,158 @@
+"""Persuasion cues: bilingual lexicon and patterns, negation, sources and times, extractor output, sidecar metadata."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
+from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question
+from features.text_sources import collect, sentences, TextSpan
+from scorer.media import VideoInfo
+
+
+def info(duration_s: float = 30.0, path: str = "clip.mp4") -> VideoInfo:
+    fields = {name: None for name in VideoInfo.__dataclass_fields__}
+    fields.update(path=path, duration_s=duration_s)
+    return VideoInfo(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def lexical() -> CueDetector:
+    return CueDetector(text_model="none")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("限时限量，仅剩3件！", {"scarcity"}),
+        ("已售10万+，大家都在抢", {"social_proof"}),
+        ("七天无理由退货，正品保证", {"trust"}),
+        ("点击左下角小黄车下单", {"call_to_action"}),
+        ("领券立减50元，第二件半价", {"price_promo"}),
+        ("这是全网最好用的面霜，三天根治痘痘", {"absolute_claim"}),
+        ("三个月前我还在为脱发发愁", {"storytelling"}),
+        ("支持国货，环保可降解包装", {"values"}),
+        ("Only 3 left in stock, today only.", {"scarcity"}),
+        ("Over 10,000 five-star reviews from happy customers.", {"social_proof"}),
+        ("Free returns and a two-year warranty.", {"trust"}),
+        ("Tap the yellow cart to get yours.", {"call_to_action"}),
+        ("Use my coupon for 20% off.", {"price_promo", "call_to_action"}),
+        ("It is guaranteed to cure acne, the best cream in the world.", {"absolute_claim"}),
+        ("Two years ago I couldn't climb the stairs without pain.", {"storytelling"}),
+        ("Every piece is handmade from recycled fabric.", {"values"}),
+    ],
+)
+def test_each_type_in_both_languages(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is not the best time to buy.",
+        "It's not on sale right now.",
+        "The shirt is 100% cotton.",
+        "First, rinse the rice twice.",
+        "这不是限量款，随时能买到。",
+        "今天不打折。",
+        "第一步先洗脸。",
+        "我最喜欢的季节是秋天。",
+        "最近天气变冷了。",
+        "这件是百分之百纯棉的。",
+        "Is this the best one?",
+        "这家店的退货规则我也不太清楚。",
+    ],
+)
+def test_hard_negatives_carry_no_cue(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
+
+
+def test_questions_and_negator_inside_a_cue_phrase(lexical: CueDetector) -> None:
+    assert is_question("有优惠吗") and is_question("Any coupon?") and not is_question("Buy now!")
+    # "don't" belongs to the call to action, so it does not negate the scarcity cue that follows
+    assert {"call_to_action", "scarcity"} <= lexical.types_in("Don't miss out, limited stock.")
+    assert "scarcity" in lexical.types_in("不要错过限时优惠")
+
+
+def test_sentences_interpolate_times_over_characters() -> None:
+    parts = sentences(TextSpan("Hello there. Order now!", "speech", 10.0, 12.3))
+    assert [p.text for p in parts] == ["Hello there.", "Order now!"]
+    assert parts[0].start_s == pytest.approx(10.0) and parts[1].end_s == pytest.approx(12.3)
+    assert parts[0].end_s < parts[1].start_s
+
+
+def test_extractor_keeps_sources_and_times_apart() -> None:
+    transcript = Transcript(
+        "zh",
+        "限时限量仅剩三件。我以前皮肤很差。",
+        (
+            TranscriptSegment(0.0, 2.0, "限时限量仅剩三件。"),
+            TranscriptSegment(2.0, 4.0, "我以前皮肤很差。"),
+        ),
+    )
+    screen = [ScreenText(5.0, 8.0, "全网最低价 领券立减30")]
+    context = VideoContext(info=info(60.0), transcript=transcript, screen_text=screen,
+                           metadata={"title": "Free returns on every order"})
+    extractor = CueExtractor(text_model="none")
+    extractor.start(context)
+    output = extractor.validated(extractor.finish(context))
+    cues = output.sections["cues"]
+    by_type = {(c["type"], c["source"]) for c in cues}
+    assert ("scarcity", "speech") in by_type
+    assert ("storytelling", "speech") in by_type
+    assert ("absolute_claim", "screen") in by_type and ("price_promo", "screen") in by_type
+    assert ("trust", "metadata") in by_type
+    scarcity = next(c for c in cues if c["type"] == "scarcity")
+    assert 0.0 <= scarcity["start_s"] < scarcity["end_s"] <= 2.0
+    metadata_cue = next(c for c in cues if c["source"] == "metadata")
+    assert metadata_cue["start_s"] is None
+    signals = output.signals
+    assert signals["compliance_risk"] is True and signals["cues_absolute_claim"] == 1.0
+    assert signals["cue_types"] == 5.0
+    assert signals["cues_per_minute"] == pytest.approx(4.0)  # 4 timed cues in one minute
+    assert all(e.kind == "cue" and e.detail["source"] != "metadata" for e in output.events)
+    assert set(c["type"] for c in cues) <= set(CUE_TYPES)
+
+
+def test_no_text_gives_zero_counts_and_no_risk() -> None:
+    context = VideoContext(info=info())
+    extractor = CueExtractor(text_model="none")
+    output = extractor.validated(extractor.finish(context))
+    assert output.signals["cue_types"] == 0.0 and output.signals["compliance_risk"] is False
+    assert output.sections["cues"] == []
+
+
+def test_sidecar_json_and_csv_give_metadata(tmp_path: Path) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"")
+    (tmp_path / "clip.json").write_text(json.dumps({"title": "Summer sale", "hashtags": ["#deal", "skincare"]}), encoding="utf-8")
+    spans = {s.field: s.text for s in collect(VideoContext(info=info(path=str(video)))).metadata}
+    assert spans == {"title": "Summer sale", "hashtags": "deal skincare"}
+    (tmp_path / "clip.json").unlink()
+    (tmp_path / "clip.csv").write_text("Id,Title,Description\nother,x,y\nclip,限时折扣,七天无理由退货\n", encoding="utf-8")
+    context = VideoContext(info=info(path=str(video)), metadata={"title": "CLI title wins"})
+    spans = {s.field: s.text for s in collect(context).metadata}
+    assert spans == {"title": "CLI title wins", "description": "七天无理由退货"}
+
+
+def test_user_lexicon_extends_terms(tmp_path: Path) -> None:
+    from features.cues import CueLexicon
+
+    lexicon = CueLexicon({"cues": {"values": {"en": {"terms": ["rewilding"]}, "zh": {"terms": ["碳汇"]}}}})
+    detector = CueDetector(lexicon=lexicon, text_model="none")
+    assert detector.types_in("We fund rewilding projects.") == {"values"}
+    assert detector.types_in("每单都捐给碳汇项目") == {"values"}
+    with pytest.raises(ValueError, match="unknown cue types"):
+        CueLexicon({"cues": {"urgency": {}}})
+
+
+@pytest.mark.models
+def test_embedding_paraphrase_finds_wording_outside_the_lexicon() -> None:
+    detector = CueDetector()
+    text = "If it breaks during the first couple of years they swap it for a new one at no charge."
+    assert "trust" not in CueDetector(text_model="none").types_in(text)
+    assert "trust" in detector.types_in(text)
+    assert detector.types_in("My cat likes to sleep on the sofa.") == set()
