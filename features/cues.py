@@ -4,7 +4,9 @@ Exposed by ``vidscore score`` (result ``cues`` list, "cue" events and the
 ``cues_*``/``compliance_risk`` signals; ``vidscore features`` lists them).
 Each sentence of each text source is matched against the bilingual lexicon
 ``features/data/cues.yaml`` (terms and regular expressions, Chinese checked
-against jieba token boundaries) with negation handling; English sentences are
+against jieba token boundaries) with negation and clause-scoped hedge handling;
+first-person past-tense narrative patterns count only next to a time anchor
+("when I was pregnant", not "I was about to say"). English sentences are
 also compared with prototype sentences per cue type by sentence-embedding
 similarity, so paraphrases outside the lexicon are found. Chinese uses the
 embedding step only when the text model covers Chinese (``--text-model``).
@@ -36,13 +38,16 @@ CUE_TYPES = (
     "values",
 )
 LANGUAGES = ("en", "zh")
-# Macros usable inside YAML patterns: a number in digits or words.
+# Macros usable inside YAML patterns and excludes: a number in digits or words.
 MACROS = {
-    "{NUM}": r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-             r"sixty|seventy|eighty|ninety|hundred|a hundred|a few|a handful of|a couple of|a couple|several)",
+    "{NUM}": r"(?:\d[\d,.]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+             r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             r"sixteen|seventeen|eighteen|nineteen|hundred|a hundred|half a|a dozen|dozens of|a few|a handful of|a couple of|"
+             r"a couple|several)",
     "{ZNUM}": r"(?:[0-9０-９.]+|[零一二两三四五六七八九十百千万亿几多半]+)",
 }
 _PARTICLES = "给了的过着们就都也啦呀哦吧"  # a Chinese term may end inside a token that only adds one of these
+_ZH_NUMERALS = "零一二两三四五六七八九十百千万亿几半"  # a pattern may start or end inside a numeral token ("送一|盒")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class _Rule:
     regex: re.Pattern[str]
     method: str
     personal: bool = False  # only counts in a first-person sentence
+    anchored: bool = False  # only counts in a first-person sentence that also holds a time anchor
 
 
 @dataclass(frozen=True)
@@ -113,11 +119,15 @@ class CueLexicon:
                         zh_words.add(str(term))
                 for pattern in part.get("personal_patterns") or []:
                     self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern", personal=True))
-                self.excludes[(cue, lang)] = [re.compile(p, re.IGNORECASE) for p in part.get("exclude") or []]
+                for pattern in part.get("anchored_patterns") or []:
+                    self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern", personal=True, anchored=True))
+                self.excludes[(cue, lang)] = [_pattern(p) for p in part.get("exclude") or []]
                 if lang == "en":
                     self.prototypes[cue] = [str(p) for p in part.get("prototypes") or []]
         first_person = data.get("first_person") or {}
         self.first_person = {lang: re.compile(first_person.get(lang, r"(?!)"), re.IGNORECASE) for lang in LANGUAGES}
+        anchors = data.get("time_anchors") or {}
+        self.time_anchors = {lang: _pattern("|".join(anchors.get(lang) or [r"(?!)"])) for lang in LANGUAGES}
         hedges = data.get("hedges") or {}
         self.hedges = {lang: re.compile("|".join(hedges.get(lang) or [r"(?!)"]), re.IGNORECASE) for lang in LANGUAGES}
         negation = data.get("negation") or {}
@@ -146,15 +156,15 @@ class CueLexicon:
                 ends.update(range(a + 1, b + 1))
         hits: list[_Hit] = []
         personal = bool(self.first_person[language].search(text))
-        hedged = bool(self.hedges[language].search(text))
+        anchored = personal and bool(self.time_anchors[language].search(text))
         for rule in self.rules[language]:
-            if rule.personal and not personal:
+            if (rule.personal and not personal) or (rule.anchored and not anchored):
                 continue
             for found in rule.regex.finditer(text):
                 a, b = found.span()
                 if a == b:
                     continue
-                if language == "zh" and not _zh_aligned(text, a, b, starts, ends):
+                if language == "zh" and not _zh_aligned(text, a, b, starts, ends, rule.method == "pattern"):
                     continue
                 if any(_overlaps(x.span(), (a, b)) for ex in self.excludes[(rule.cue, language)] for x in ex.finditer(text)):
                     continue
@@ -163,7 +173,7 @@ class CueLexicon:
         for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
             if hit.cue in kept:
                 continue
-            if self.negatable.get(hit.cue, True) and (hedged or self._negated(text, hit, hits, tokens, language)):
+            if self.negatable.get(hit.cue, True) and (self._hedged(text, hit, language) or self._negated(text, hit, hits, tokens, language)):
                 continue
             kept[hit.cue] = hit
         if is_question(text):
@@ -188,6 +198,20 @@ class CueLexicon:
         if language == "zh":
             return self._negated_zh(text, hit, hits, tokens, self.window_zh)
         return self._negated_en(text, hit, hits, self.window_en)
+
+    def _hedged(self, text: str, hit: _Hit, language: str) -> bool:
+        """True when a hedge ("not sure", "不清楚") shares the hit's clause; in English it must precede the hit.
+
+        "I'm not sure what their return policy is" and "退货规则我也不太清楚" carry no cue,
+        while "Stock is low and I don't know when more comes" and "货不多了，我也不知道还能卖多久" keep theirs.
+        """
+        begin = self._clause_start(text, hit.start)
+        end = self._clause_end(text, hit.end)
+        return any(language == "zh" or m.start() < hit.start for m in self.hedges[language].finditer(text, begin, end))
+
+    def _clause_end(self, text: str, position: int) -> int:
+        mark = self.clause_breaks.search(text, position)
+        return mark.start() if mark else len(text)
 
     def _clause_start(self, text: str, position: int) -> int:
         start = 0
@@ -228,10 +252,18 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _zh_aligned(text: str, a: int, b: int, starts: set[int], ends: set[int]) -> bool:
-    """Match boundaries must fall on jieba token boundaries (ASCII digits/letters at the edges are exempt)."""
-    start_ok = a in starts or a in ends or not _is_cjk(text[a])
-    end_ok = b in ends or b in starts or not _is_cjk(text[b - 1]) or (b < len(text) and text[b] in _PARTICLES and b + 1 in ends)
+def _zh_aligned(text: str, a: int, b: int, starts: set[int], ends: set[int], pattern: bool = False) -> bool:
+    """Match boundaries must fall on jieba token boundaries.
+
+    ASCII digits/letters at the edges are exempt; for regular-expression patterns
+    Chinese numerals are exempt too, since jieba glues them to measure words
+    ("送一盒" splits as 送|一盒, yet the pattern "送{ZNUM}" should count).
+    """
+    def loose(char: str) -> bool:
+        return not _is_cjk(char) or (pattern and char in _ZH_NUMERALS)
+
+    start_ok = a in starts or a in ends or loose(text[a])
+    end_ok = b in ends or b in starts or loose(text[b - 1]) or (b < len(text) and text[b] in _PARTICLES and b + 1 in ends)
     return start_ok and end_ok
 
 
@@ -333,7 +365,7 @@ class CueDetector:
                     continue
                 if negated and self.lexicon.negatable.get(cue, True):
                     continue
-                if is_question(sentence.text) and cue not in self.lexicon.question_keeps:
+                if is_question(sentence.text):  # only explicit lexicon/pattern hits (question_keeps) survive a question
                     continue
                 extra.append(Cue(cue, sentence.text, sentence.text, sentence.source, sentence.start_s, sentence.end_s, "embedding"))
             out.append(extra)

@@ -156,3 +156,81 @@ def test_embedding_paraphrase_finds_wording_outside_the_lexicon() -> None:
     assert "trust" not in CueDetector(text_model="none").types_in(text)
     assert "trust" in detector.types_in(text)
     assert detector.types_in("My cat likes to sleep on the sofa.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # number-based scarcity, deadlines and purchase caps, digits or words
+        ("We've got maybe fifteen of the beige left.", {"scarcity"}),
+        ("Forty-eight hours left on this bundle.", {"scarcity"}),
+        ("It all goes away at midnight.", {"scarcity"}),
+        ("Each account can only check out two.", {"scarcity"}),
+        ("后台显示还有十二件。", {"scarcity"}),
+        ("每人最多拍两单。", {"scarcity"}),
+        ("这批只做了两百套。", {"scarcity"}),
+        # price promos in productive forms
+        ("Save $15 when you spend $60.", {"price_promo"}),
+        ("That's thirty percent off the sticker price.", {"price_promo"}),
+        ("Buy 2, get 1 free on every candle.", {"price_promo"}),
+        ("买两盒送一盒。", {"price_promo"}),  # the numeral 一 is glued to 盒 by jieba
+        # narrative: past tense with a time anchor, founders, before/after
+        ("When I turned forty my knees started to complain.", {"storytelling"}),
+        ("Our founder was a midwife who hated cold gel.", {"storytelling"}),
+        ("Before: dull and patchy.", {"storytelling"}),
+        ("Remember when I showed you my cracked hands in March?", {"storytelling"}),  # rhetorical question keeps a story
+        # values beyond single keywords
+        ("Each rug is woven by hand by refugees in our town.", {"values"}),
+        ("The soles are made from recycled tyres.", {"values"}),
+        ("我们把一半的收益拿来资助乡村教师。", {"values"}),
+    ],
+)
+def test_productive_patterns_generalise(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was just about to say that!",  # first-person past tense without a time anchor is no story
+        "I used the low setting for this one.",
+        "Let the dough rest for 24 hours.",
+        "If you're in a hurry, this one is quicker.",
+        "I was up until midnight packing orders.",
+        "这个包我入手快三年了。",  # a past purchase is no call to action
+        "你们看我收藏的这些杯子。",
+        "上车以后我再给你们看后备箱。",
+        "这个不是限定款。",
+        "买之前我会先看成分表。",
+    ],
+)
+def test_descriptive_uses_are_not_cues(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
+
+
+def test_hedge_only_covers_its_own_clause(lexical: CueDetector) -> None:
+    assert lexical.types_in("I'm not sure what their refund policy is.") == set()
+    assert lexical.types_in("Honestly I don't think it's a limited edition.") == set()
+    # English: only cues after the hedge in its clause are withdrawn
+    assert lexical.types_in("Stock is low and I don't know when more arrives.") == {"scarcity"}
+    # Chinese: the hedge withdraws its clause only, not the clause before the comma
+    assert lexical.types_in("货不多了，我也不知道还能卖多久。") == {"scarcity"}
+    assert lexical.types_in("退货规则我也不太清楚。") == set()
+
+
+def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
+    from features.cues import CueLexicon
+
+    lexicon = CueLexicon({
+        "cues": {
+            "price_promo": {"en": {"terms": ["deal"], "exclude": [r"\b{NUM}\s+deals?\b"]}},
+            "storytelling": {"en": {"anchored_patterns": [r"\bi\s+(was|had)\b"]}},
+        },
+        "first_person": {"en": r"\bi\b"},
+        "time_anchors": {"en": [r"\bago\b"]},
+    })
+    detector = CueDetector(lexicon=lexicon, text_model="none")
+    assert detector.types_in("What a deal.") == {"price_promo"}
+    assert detector.types_in("We compared three deals.") == set()  # {NUM} expands inside exclude
+    assert detector.types_in("I was a nurse years ago.") == {"storytelling"}
+    assert detector.types_in("I was a nurse.") == set()
