@@ -23,6 +23,12 @@ COMMANDS = (
     "probe",
     "features",
     "demo",
+    "batch",
+    "export",
+    "rank",
+    "transcribe",
+    "calibrate",
+    "rubrics",
 )
 
 

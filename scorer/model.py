@@ -1,19 +1,22 @@
 """The rubric scorer: a scikit-learn-compatible estimator that turns signals into 0-100 scores.
 
-``RubricScorer`` needs no training data: ``fit`` only resolves the rubric.
-Each dimension's score is ``50 + sum(contributions)``; a signal's contribution
-is ``100 * w * (g - 0.5) / W``, where ``g`` in [0, 1] is how good its value is by
+Used by ``vidscore score`` (``--rubric NAME|PATH``, ``--niche ID``). ``RubricScorer``
+needs no training data: ``fit`` only resolves the rubric. Each dimension's score
+is ``50 + sum(contributions)``; a signal's contribution is
+``100 * w * (g - 0.5) / W``, where ``g`` in [0, 1] is how good its value is by
 the rubric, ``w`` its weight and ``W`` the total weight of the dimension's
-measured signals. Penalty items subtract ``penalty_points * strength`` instead.
-Contributions therefore add up exactly to the score (a final ``clip`` item
-records any clipping to [0, 100]).
+measured (non-penalty) signals. Penalty items subtract ``PENALTY_POINTS * w * s``
+(``s`` the penalty strength in [0, 1]) instead. Contributions therefore add up
+exactly to the score; a final ``clipped`` amount records any clipping to [0, 100].
+
+Calibrated models (``scorer.calibrate``) produce the same :class:`ScoredVideo`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -28,21 +31,50 @@ PENALTY_POINTS = 30.0  # points a full-strength penalty item of weight 1 removes
 
 @dataclass(frozen=True)
 class Contribution:
-    """One signal's share of one score."""
+    """One signal's share of one score.
+
+    Attributes:
+        item: the rubric item (texts, direction, reference range).
+        value: the signal value, or None when not measured.
+        goodness: how good the value is in [0, 1] (penalty strength for penalty items), None when unmeasured.
+        points: signed score points this signal adds.
+        gain: score points expected if the signal were made as good as the rubric/model allows (>= 0).
+        typical: (low, high) typical range of the signal shown to users.
+        percentile: share (0-100) of the reference corpus this value beats, when a reference model scored it.
+    """
 
     item: RubricItem
     value: float | bool | None
     goodness: float | None
     points: float
+    gain: float = 0.0
+    typical: tuple[float, float] | None = None
+    percentile: float | None = None
 
 
 @dataclass(frozen=True)
 class ScoredVideo:
-    """Scores (0-100) and contributions per dimension for one video."""
+    """Scores (0-100), baselines and contributions per dimension for one video.
+
+    For every dimension ``baseline + sum(points) + clipped == score`` exactly.
+    ``notes`` says per dimension how the score was made (rubric, outcome model, reference corpus).
+    """
 
     scores: dict[str, float]
     contributions: dict[str, list[Contribution]]
     clipped: dict[str, float]
+    baseline: dict[str, float]
+    notes: dict[str, dict[str, Any]]
+
+
+def usable(value: Any) -> bool:
+    """True for a finite number or a bool; False for None, text, NaN or infinity."""
+    if value is None or isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 class RubricScorer(BaseEstimator):
@@ -50,15 +82,20 @@ class RubricScorer(BaseEstimator):
 
     Args:
         rubric: a :class:`Rubric` or the name/path of one (default "default").
+        niche: niche overlay applied by :meth:`predict` (None: no overlay).
     """
 
-    def __init__(self, rubric: Rubric | str = "default") -> None:
+    def __init__(self, rubric: Rubric | str = "default", niche: str | None = None) -> None:
         self.rubric = rubric
+        self.niche = niche
 
     def fit(self, X: Any = None, y: Any = None) -> "RubricScorer":
         """Resolve the rubric; ``X`` and ``y`` are accepted for API compatibility and ignored."""
+        if not isinstance(self.rubric, (Rubric, str)):
+            raise ValueError(f"rubric must be a Rubric or a rubric name/path, got {type(self.rubric).__name__}")
         self.rubric_ = self.rubric if isinstance(self.rubric, Rubric) else load_rubric(self.rubric)
         self.feature_names_in_ = np.array(sorted(self.rubric_.signals()), dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
         return self
 
     def _check_fitted(self) -> None:
@@ -69,16 +106,28 @@ class RubricScorer(BaseEstimator):
         self._check_fitted()
         return f"rubric:{self.rubric_.name}@{self.rubric_.version}"
 
-    def predict(self, X: Sequence[Mapping[str, Any]] | np.ndarray, niche: str | None = None) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         """Scores of shape (n_videos, 3), columns quality, immersion, persuasion (0-100).
 
-        ``X`` is a sequence of signal dicts, or an array whose columns follow ``feature_names_in_``.
+        ``X`` is a sequence of signal dicts, a pandas DataFrame, or an array whose columns follow
+        ``feature_names_in_``.
         """
         self._check_fitted()
-        rows = _as_dicts(X, self.feature_names_in_)
+        rows = as_signal_dicts(X, self.feature_names_in_)
         return np.array(
-            [[self.score_one(row, niche=niche).scores[d] for d in DIMENSIONS] for row in rows], dtype=float
+            [[self.score_one(row, niche=self.niche).scores[d] for d in DIMENSIONS] for row in rows], dtype=float
         )
+
+    def contributions(self, X: Any, dimension: str) -> np.ndarray:
+        """Per-signal points of ``dimension``, shape (n_videos, n_items) in the rubric's item order."""
+        self._check_fitted()
+        if dimension not in DIMENSIONS:
+            raise ValueError(f"dimension must be one of {list(DIMENSIONS)}, got {dimension!r}")
+        rows = as_signal_dicts(X, self.feature_names_in_)
+        return np.array(
+            [[c.points for c in self.score_one(row, niche=self.niche).contributions[dimension]] for row in rows],
+            dtype=float,
+        ).reshape(len(rows), -1)
 
     def score_one(self, signals: Mapping[str, Any], lang: str = "en", niche: str | None = None) -> ScoredVideo:
         """Scores and per-signal contributions for one video's signals."""
@@ -88,38 +137,47 @@ class RubricScorer(BaseEstimator):
         contributions: dict[str, list[Contribution]] = {}
         clipped: dict[str, float] = {}
         for dimension in DIMENSIONS:
-            items = rubric.dimensions[dimension]
-            measured = [i for i in items if _usable(signals.get(i.signal)) and i.direction != "penalty"]
-            total_weight = sum(i.weight for i in measured)
-            rows: list[Contribution] = []
-            for item in items:
-                value = signals.get(item.signal)
-                if not _usable(value):
-                    rows.append(Contribution(item, None, None, 0.0))
-                    continue
-                goodness = item.goodness(float(value))
-                if item.direction == "penalty":
-                    points = -PENALTY_POINTS * item.weight * goodness
-                else:
-                    points = 100.0 * item.weight * (goodness - 0.5) / total_weight
-                rows.append(Contribution(item, value, goodness, points))
+            rows = score_items(rubric.dimensions[dimension], signals)
             raw = BASELINE + sum(r.points for r in rows)
             score = min(100.0, max(0.0, raw))
+            rows = [replace(r, gain=min(100.0, max(0.0, raw + r.gain)) - score) for r in rows]  # clipping-aware
             scores[dimension] = score
             contributions[dimension] = rows
             clipped[dimension] = score - raw
-        return ScoredVideo(scores=scores, contributions=contributions, clipped=clipped)
+        notes = {d: {"method": "rubric", "rubric": f"{rubric.name}@{rubric.version}"} for d in DIMENSIONS}
+        return ScoredVideo(scores, contributions, clipped, {d: BASELINE for d in DIMENSIONS}, notes)
 
 
-def _usable(value: Any) -> bool:
-    if value is None or isinstance(value, str):
-        return False
-    return math.isfinite(float(value))
+def score_items(items: Sequence[RubricItem], signals: Mapping[str, Any]) -> list[Contribution]:
+    """Rubric arithmetic for one dimension: one :class:`Contribution` per item."""
+    measured = [i for i in items if usable(i.value_in(signals)) and i.direction != "penalty"]
+    total_weight = sum(i.weight for i in measured)
+    rows: list[Contribution] = []
+    for item in items:
+        value = item.value_in(signals)
+        if not usable(value):
+            rows.append(Contribution(item, None, None, 0.0, 0.0, (item.low, item.high)))
+            continue
+        goodness = item.goodness(float(value))
+        if item.direction == "penalty":
+            points = -PENALTY_POINTS * item.weight * goodness
+            gain = -points
+        else:
+            points = 100.0 * item.weight * (goodness - 0.5) / total_weight
+            gain = 100.0 * item.weight * (1.0 - goodness) / total_weight
+        rows.append(Contribution(item, value, goodness, points, gain, (item.low, item.high)))
+    return rows
 
 
-def _as_dicts(X: Sequence[Mapping[str, Any]] | np.ndarray, names: np.ndarray) -> list[Mapping[str, Any]]:
+def as_signal_dicts(X: Any, names: Sequence[str]) -> list[Mapping[str, Any]]:
+    """Rows of ``X`` (dicts, DataFrame or 2-D array with columns ``names``) as signal dicts."""
+    if hasattr(X, "to_dict") and hasattr(X, "columns"):
+        return list(X.to_dict("records"))
     if isinstance(X, np.ndarray):
         if X.ndim != 2 or X.shape[1] != len(names):
             raise ValueError(f"X must have shape (n, {len(names)}) with columns {list(names)}, got {X.shape}")
         return [dict(zip(names, row)) for row in X]
-    return list(X)
+    rows = list(X)
+    if not all(isinstance(row, Mapping) for row in rows):
+        raise ValueError("X must be a sequence of {signal: value} dicts, a DataFrame or a 2-D array")
+    return rows

@@ -31,6 +31,8 @@ from scorer.media import MediaLimits, probe
 from scorer.result import build_result
 from scorer.rubric import Rubric, load_rubric
 from scorer.model import RubricScorer
+from scorer.calibrate import resolve_scorer
+from scorer.explain import annotate
 
 PIPELINE_VERSION = "1"
 
@@ -47,6 +49,8 @@ class ScoreOptions:
         analysis_short_side: short side of analysis frames in pixels.
         limits: media limits (pixels, duration, file size, wall-clock timeout).
         extractor_options: options passed to extractors (e.g. ASR model, language).
+        rubric: rubric name or YAML path (None: the pipeline's rubric, by default "default").
+        model: calibrated model file from ``vidscore calibrate`` (carries its own rubric), or None.
     """
 
     niche: str | None = None
@@ -58,6 +62,8 @@ class ScoreOptions:
     limits: MediaLimits = field(default_factory=MediaLimits)
     extractor_options: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    rubric: str | None = None
+    model: str | None = None
 
     def __post_init__(self) -> None:
         if self.lang not in ("en", "zh"):
@@ -80,20 +86,32 @@ class Pipeline:
         self.extractors = list(extractors) if extractors is not None else create_extractors(extractor_options)
         self.rubric = rubric or load_rubric("default")
         self.scorer = scorer or RubricScorer(rubric=self.rubric).fit()
+        self._scorers: dict[tuple[str | None, str | None], tuple[Rubric, Any]] = {}
 
-    def versions(self) -> dict[str, Any]:
+    def scorer_for(self, options: ScoreOptions) -> tuple[Rubric, Any]:
+        """(rubric, scorer) for ``options.rubric`` / ``options.model``, loaded once; the pipeline's own by default."""
+        if not options.rubric and not options.model:
+            return self.scorer.rubric_, self.scorer
+        key = (options.rubric, options.model)
+        if key not in self._scorers:
+            self._scorers[key] = resolve_scorer(options.rubric, options.model)
+        return self._scorers[key]
+
+    def versions(self, scorer: Any = None) -> dict[str, Any]:
         """Versions that determine the result: package, pipeline, each extractor, rubric, model."""
+        scorer = scorer or self.scorer
         return {
             "vidscore": __version__,
             "pipeline": PIPELINE_VERSION,
             "extractors": {e.name: e.version for e in self.extractors},
-            "rubric": f"{self.rubric.name}@{self.rubric.version}",
-            "model": self.scorer.model_id(),
+            "rubric": f"{scorer.rubric_.name}@{scorer.rubric_.version}",
+            "model": scorer.model_id(),
         }
 
     def score(self, path: str, options: ScoreOptions | None = None, progress: bool | None = None) -> dict[str, Any]:
         """Score the video at ``path``; returns the result dict. Raises ``InputError`` for unusable input."""
         options = options or ScoreOptions()
+        rubric, scorer = self.scorer_for(options)
         timing: dict[str, float] = {}
         errors: list[dict[str, str]] = []
         clock = time.perf_counter()
@@ -137,9 +155,9 @@ class Pipeline:
                 events.extend(output.events)
                 sections.update(output.sections)
         clock = time.perf_counter()
-        scored = self.scorer.score_one(signals, lang=options.lang, niche=options.niche)
+        scored = scorer.score_one(signals, lang=options.lang, niche=options.niche)
         timing["scoring"] = time.perf_counter() - clock
-        return build_result(
+        result = build_result(
             info=info,
             context=context,
             signals=signals,
@@ -148,9 +166,10 @@ class Pipeline:
             scored=scored,
             errors=errors,
             timing=timing,
-            versions=self.versions(),
+            versions=self.versions(scorer),
             options=options,
         )
+        return annotate(result, scored, rubric, options.lang)
 
     # -- stages ---------------------------------------------------------------------------------
 

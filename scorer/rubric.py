@@ -1,22 +1,36 @@
 """Rubrics: YAML data that says which signals make each score, how much, and in which direction.
 
-A rubric file looks like this (see ``rubrics/default.yaml``)::
+Exposed by ``vidscore rubrics list|show|validate`` and ``--rubric NAME|PATH`` on
+``vidscore score``. A rubric file looks like this (see ``rubrics/default.yaml``)::
 
     name: default
     version: "1"
+    description: "..."               # optional
     dimensions:
-      quality:                      # quality | immersion | persuasion
-        - signal: sharpness         # a registered signal (vidscore features)
-          weight: 3                 # > 0, relative within the dimension
-          direction: higher         # higher | lower | band | penalty
-          range: [0.25, 0.75]       # reference range: low -> worst, high -> best (higher)
-          target: [a, b]            # band only: the sweet spot inside range
+      quality:                        # quality | immersion | persuasion
+        - signal: sharpness           # a registered signal (vidscore features)
+          weight: 3                   # > 0, relative within the dimension
+          direction: higher           # higher | lower | band | penalty
+          range: [0.25, 0.75]         # reference range: low -> worst, high -> best (higher)
+          target: [a, b]              # band only: the sweet spot inside range
           reason: {en: "...", zh: "..."}       # shown in explanations; {value} is the signal value
           suggestion: {en: "...", zh: "..."}   # shown when the signal is weak
-    overlays:                       # optional, selected with --niche ID
+          suggestion_with_evidence: {en: "... {quote} ...", zh: "..."}  # optional, used when evidence exists
+          evidence: {cues: [absolute_claim], events: [cut], within_s: [0, 3], screen_text: true, transcript: true}
+          missing: 0                  # optional: value to use when the signal is unmeasured (default: leave it out)
+    compliance:                       # optional: signals that raise the compliance-risk flag
+      - signal: absolute_claim_count
+        above: 0                      # flag when value > above (a true bool counts as 1)
+        reason: {en: "...", zh: "..."}
+        evidence: {cues: [absolute_claim]}
+    overlays:                         # optional, selected with --niche ID
       beauty:
         immersion:
           close_up_share: {weight: 4}
+
+Directions: ``higher`` (more is better up to ``range[1]``), ``lower`` (less is
+better), ``band`` (best inside ``target``), ``penalty`` (removes points as the
+value rises from ``range[0]`` to ``range[1]``; never adds any).
 
 ``load_rubric`` validates everything on load and raises
 :class:`~scorer.errors.ConfigError` naming the file, the entry and the bad value.
@@ -25,6 +39,10 @@ A rubric file looks like this (see ``rubrics/default.yaml``)::
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -37,6 +55,28 @@ from scorer.errors import ConfigError
 DIMENSIONS = ("quality", "immersion", "persuasion")
 DIRECTIONS = ("higher", "lower", "band", "penalty")
 LANGS = ("en", "zh")
+TOP_KEYS = {"name", "version", "description", "dimensions", "compliance", "overlays"}
+ITEM_KEYS = {"signal", "weight", "direction", "range", "target", "reason", "suggestion",
+             "suggestion_with_evidence", "evidence", "missing"}
+EVIDENCE_KEYS = {"cues", "events", "within_s", "screen_text", "transcript"}
+OVERLAY_KEYS = {"weight"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which parts of a result back up an explanation: cue types, event kinds, screen text, speech.
+
+    ``within_s`` limits evidence to a time window in seconds (e.g. the 3-second hook).
+    """
+
+    cues: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    within_s: tuple[float, float] | None = None
+    screen_text: bool = False
+    transcript: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.cues or self.events or self.screen_text or self.transcript)
 
 
 @dataclass(frozen=True)
@@ -51,39 +91,67 @@ class RubricItem:
     target: tuple[float, float] | None = None
     reason: dict[str, str] = field(default_factory=dict)
     suggestion: dict[str, str] = field(default_factory=dict)
+    suggestion_with_evidence: dict[str, str] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=Evidence)
+    missing: float | None = None  # value used when the signal is unmeasured (None: the item is left out)
+
+    def value_in(self, signals: Mapping[str, Any]) -> Any:
+        """This item's signal value in ``signals``, with ``missing`` standing in for an unmeasured one."""
+        value = signals.get(self.signal)
+        if self.missing is not None and (value is None or (isinstance(value, float) and math.isnan(value))):
+            return self.missing
+        return value
 
     def goodness(self, value: float) -> float:
         """Map a signal value to [0, 1]: 1 is as good as this rubric cares about.
 
         For ``penalty`` items the result is the penalty strength in [0, 1] instead.
         """
-        span = self.high - self.low
-        position = min(1.0, max(0.0, (float(value) - self.low) / span))
-        if self.direction == "higher":
+        v = float(value)
+        position = min(1.0, max(0.0, (v - self.low) / (self.high - self.low)))
+        if self.direction in ("higher", "penalty"):
             return position
-        if self.direction in ("lower",):
+        if self.direction == "lower":
             return 1.0 - position
-        if self.direction == "penalty":
-            return position
         assert self.target is not None
         a, b = self.target
-        v = float(value)
         if a <= v <= b:
             return 1.0
         if v < a:
-            return max(0.0, (v - self.low) / (a - self.low)) if a > self.low else 0.0
-        return max(0.0, (self.high - v) / (self.high - b)) if self.high > b else 0.0
+            return min(1.0, max(0.0, (v - self.low) / (a - self.low))) if a > self.low else 0.0
+        return min(1.0, max(0.0, (self.high - v) / (self.high - b))) if self.high > b else 0.0
+
+
+@dataclass(frozen=True)
+class ComplianceRule:
+    """A signal that raises the compliance-risk flag when its value exceeds ``above``."""
+
+    signal: str
+    above: float
+    reason: dict[str, str]
+    evidence: Evidence = field(default_factory=Evidence)
+
+    def raised(self, value: Any) -> bool:
+        if value is None or isinstance(value, str):
+            return False
+        return float(value) > self.above
 
 
 @dataclass(frozen=True)
 class Rubric:
-    """A validated rubric: items per dimension plus niche overlays."""
+    """A validated rubric: items per dimension, compliance rules and niche overlays.
+
+    ``data`` is the parsed YAML it came from (embedded in calibrated model files).
+    """
 
     name: str
     version: str
     dimensions: dict[str, tuple[RubricItem, ...]]
     overlays: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
+    compliance: tuple[ComplianceRule, ...] = ()
+    description: str = ""
     source: str = ""
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def for_niche(self, niche: str | None) -> "Rubric":
         """This rubric with the overlay of ``niche`` applied (unchanged when there is none)."""
@@ -92,14 +160,27 @@ class Rubric:
             return self
         dimensions = {}
         for dimension, items in self.dimensions.items():
-            changes = overlay.get(dimension, {})
+            changes = overlay.get(dimension) or {}
             dimensions[dimension] = tuple(
                 replace(item, **changes[item.signal]) if item.signal in changes else item for item in items
             )
         return replace(self, dimensions=dimensions, name=f"{self.name}+{niche}")
 
     def signals(self) -> set[str]:
-        return {item.signal for items in self.dimensions.values() for item in items}
+        """Every signal the rubric reads (dimension items and compliance rules)."""
+        used = {item.signal for items in self.dimensions.values() for item in items}
+        return used | {rule.signal for rule in self.compliance}
+
+    def item(self, dimension: str, signal: str) -> RubricItem:
+        """The item of ``signal`` in ``dimension``; KeyError when absent."""
+        for item in self.dimensions[dimension]:
+            if item.signal == signal:
+                return item
+        raise KeyError(f"{signal} is not an item of {dimension} in rubric {self.name}")
+
+    def digest(self) -> str:
+        """SHA-256 of the rubric's canonical JSON (identifies it inside model files)."""
+        return hashlib.sha256(json.dumps(self.data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def builtin_rubrics() -> list[str]:
@@ -107,13 +188,13 @@ def builtin_rubrics() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files("rubrics").iterdir() if p.name.endswith(".yaml"))
 
 
-def load_rubric(name_or_path: str, known_signals: set[str] | None = None) -> Rubric:
+def load_rubric(name_or_path: str, known_signals: Set[str] | Mapping[str, Any] | None = None) -> Rubric:
     """Load and validate a rubric by built-in name or file path.
 
     ``known_signals`` defaults to every registered signal; an item naming any other signal is refused.
     """
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in name_or_path:
         if not path.is_file():
             raise ConfigError(f"rubric file {path} does not exist.")
         text, source = path.read_text(encoding="utf-8"), str(path)
@@ -128,91 +209,200 @@ def load_rubric(name_or_path: str, known_signals: set[str] | None = None) -> Rub
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML ({str(exc).splitlines()[0]}).") from None
-    if known_signals is None:
-        from features.registry import signal_spec_map
-
-        known_signals = set(signal_spec_map())
     return parse_rubric(data, source, known_signals)
 
 
-def parse_rubric(data: Any, source: str, known_signals: set[str]) -> Rubric:
-    """Validate the parsed YAML ``data`` of a rubric; raise ConfigError on the first problem."""
+def parse_rubric(data: Any, source: str, known_signals: Set[str] | Mapping[str, Any] | None = None) -> Rubric:
+    """Validate the parsed YAML ``data`` of a rubric; raise ConfigError on the first problem.
+
+    ``known_signals`` is a set of names or a name -> ``SignalSpec`` mapping (then ranges are checked too).
+    """
+    if known_signals is None:
+        from features.registry import signal_spec_map
+
+        known_signals = signal_spec_map()
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: a rubric must be a mapping with 'name', 'version' and 'dimensions'.")
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {unknown}; allowed: {sorted(TOP_KEYS)}.")
     for key in ("name", "version", "dimensions"):
         if key not in data:
             raise ConfigError(f"{source}: missing '{key}'.")
+    for key in ("name", "version"):
+        if not isinstance(data[key], (str, int, float)) or not str(data[key]).strip():
+            raise ConfigError(f"{source}: '{key}' must be a non-empty string, got {data[key]!r}.")
     dims = data["dimensions"]
-    if not isinstance(dims, dict) or set(dims) - set(DIMENSIONS) or not dims:
+    if not isinstance(dims, dict) or not dims or set(dims) - set(DIMENSIONS):
         raise ConfigError(f"{source}: 'dimensions' must map some of {list(DIMENSIONS)} to lists of items.")
     dimensions: dict[str, tuple[RubricItem, ...]] = {}
     for dimension in DIMENSIONS:
         raw_items = dims.get(dimension) or []
         if not isinstance(raw_items, list):
             raise ConfigError(f"{source}: dimensions.{dimension} must be a list of items.")
-        dimensions[dimension] = tuple(
+        items = tuple(
             _parse_item(raw, f"{source}: dimensions.{dimension}[{i}]", known_signals) for i, raw in enumerate(raw_items)
         )
+        seen: set[str] = set()
+        for item in items:
+            if item.signal in seen:
+                raise ConfigError(f"{source}: dimensions.{dimension} lists signal {item.signal!r} twice.")
+            seen.add(item.signal)
+        dimensions[dimension] = items
+    compliance = data.get("compliance") or []
+    if not isinstance(compliance, list):
+        raise ConfigError(f"{source}: 'compliance' must be a list of {{signal, above, reason}} rules.")
+    rules = tuple(_parse_rule(raw, f"{source}: compliance[{i}]", known_signals) for i, raw in enumerate(compliance))
     overlays = data.get("overlays") or {}
     if not isinstance(overlays, dict):
         raise ConfigError(f"{source}: 'overlays' must map niche ids to per-dimension changes.")
     for niche, overlay in overlays.items():
         _check_overlay(overlay, dimensions, f"{source}: overlays.{niche}")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        raise ConfigError(f"{source}: 'description' must be text, got {description!r}.")
     return Rubric(
         name=str(data["name"]),
         version=str(data["version"]),
         dimensions=dimensions,
         overlays=copy.deepcopy(overlays),
+        compliance=rules,
+        description=description,
         source=source,
+        data=copy.deepcopy(data),
     )
 
 
-def _parse_item(raw: Any, where: str, known_signals: set[str]) -> RubricItem:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: an item must be a mapping with signal, weight, direction and range.")
-    signal = raw.get("signal")
+def _check_signal(signal: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> None:
     if signal not in known_signals:
         raise ConfigError(f"{where}: unknown signal {signal!r} (run 'vidscore features' for the list).")
+
+
+def _texts(raw: Any, key: str, where: str, required: bool) -> dict[str, str]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict) or set(value) - set(LANGS) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{where}: {key} must map 'en'/'zh' to text, got {value!r}.")
+    if required and "en" not in value:
+        raise ConfigError(f"{where}: {key} needs at least an 'en' text.")
+    for lang, text in value.items():
+        try:
+            text.format(value=0, quote="", quotes="", at="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"{where}: {key}.{lang} has a bad placeholder ({exc}); allowed: {{value}}, {{quote}}, {{quotes}}, {{at}}."
+            ) from None
+    return value
+
+
+def _parse_evidence(raw: Any, where: str) -> Evidence:
+    if raw is None:
+        return Evidence()
+    if not isinstance(raw, dict) or set(raw) - EVIDENCE_KEYS:
+        raise ConfigError(f"{where}: evidence must be a mapping with keys among {sorted(EVIDENCE_KEYS)}, got {raw!r}.")
+    lists = {}
+    for key in ("cues", "events"):
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: evidence.{key} must be a list of names, got {value!r}.")
+        lists[key] = tuple(value)
+    window = raw.get("within_s")
+    if window is not None:
+        if not (isinstance(window, list) and len(window) == 2 and all(_is_number(v) for v in window)
+                and 0 <= window[0] < window[1]):
+            raise ConfigError(f"{where}: evidence.within_s must be [start, end] seconds with start < end, got {window!r}.")
+        window = (float(window[0]), float(window[1]))
+    flags = {}
+    for key in ("screen_text", "transcript"):
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: evidence.{key} must be true or false, got {value!r}.")
+        flags[key] = value
+    return Evidence(lists["cues"], lists["events"], window, flags["screen_text"], flags["transcript"])
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _parse_item(raw: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> RubricItem:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: an item must be a mapping with signal, weight, direction and range.")
+    unknown = sorted(set(raw) - ITEM_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(ITEM_KEYS)}.")
+    signal = raw.get("signal")
+    _check_signal(signal, where, known_signals)
+    where = f"{where} ({signal})"
     weight = raw.get("weight")
-    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not weight > 0:
+    if not _is_number(weight) or not weight > 0:
         raise ConfigError(f"{where}: weight must be a positive number, got {weight!r}.")
     direction = raw.get("direction", "higher")
     if direction not in DIRECTIONS:
         raise ConfigError(f"{where}: direction must be one of {list(DIRECTIONS)}, got {direction!r}.")
-    bounds = raw.get("range")
-    if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)):
+    if "range" not in raw:
+        raise ConfigError(f"{where}: missing range [low, high].")
+    bounds = raw["range"]
+    if not (isinstance(bounds, list) and len(bounds) == 2 and all(_is_number(b) for b in bounds)):
         raise ConfigError(f"{where}: range must be [low, high], got {bounds!r}.")
     low, high = float(bounds[0]), float(bounds[1])
     if not high > low:
         raise ConfigError(f"{where}: range high must exceed low, got {bounds!r}.")
+    if isinstance(known_signals, Mapping):
+        spec = known_signals[signal]
+        if high <= spec.low or low >= spec.high:
+            raise ConfigError(
+                f"{where}: range {bounds!r} lies outside the signal's possible values [{spec.low:g}, {spec.high:g}]."
+            )
     target = raw.get("target")
     if direction == "band":
-        if not (isinstance(target, list) and len(target) == 2 and low <= target[0] <= target[1] <= high):
+        if not (isinstance(target, list) and len(target) == 2 and all(_is_number(t) for t in target)
+                and low <= target[0] <= target[1] <= high):
             raise ConfigError(f"{where}: a band item needs target [a, b] with low <= a <= b <= high, got {target!r}.")
         target = (float(target[0]), float(target[1]))
     elif target is not None:
         raise ConfigError(f"{where}: target is only allowed with direction 'band'.")
-    texts = {}
-    for key in ("reason", "suggestion"):
-        value = raw.get(key) or {}
-        if not isinstance(value, dict) or set(value) - set(LANGS) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"{where}: {key} must map 'en'/'zh' to text, got {value!r}.")
-        if key == "reason" and "en" not in value:
-            raise ConfigError(f"{where}: reason needs at least an 'en' text.")
-        texts[key] = value
-    return RubricItem(signal, float(weight), direction, low, high, target, texts["reason"], texts["suggestion"])
+    missing = raw.get("missing")
+    if missing is not None and not _is_number(missing):
+        raise ConfigError(f"{where}: missing must be a number (the value of an unmeasured signal), got {missing!r}.")
+    return RubricItem(
+        signal=signal,
+        weight=float(weight),
+        direction=direction,
+        low=low,
+        high=high,
+        target=target,
+        reason=_texts(raw, "reason", where, required=True),
+        suggestion=_texts(raw, "suggestion", where, required=False),
+        suggestion_with_evidence=_texts(raw, "suggestion_with_evidence", where, required=False),
+        evidence=_parse_evidence(raw.get("evidence"), where),
+        missing=None if missing is None else float(missing),
+    )
+
+
+def _parse_rule(raw: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> ComplianceRule:
+    if not isinstance(raw, dict) or set(raw) - {"signal", "above", "reason", "evidence"}:
+        raise ConfigError(f"{where}: a compliance rule is a mapping with signal, above, reason and optional evidence.")
+    signal = raw.get("signal")
+    _check_signal(signal, where, known_signals)
+    above = raw.get("above", 0)
+    if not _is_number(above):
+        raise ConfigError(f"{where} ({signal}): above must be a number, got {above!r}.")
+    return ComplianceRule(signal, float(above), _texts(raw, "reason", where, required=True),
+                          _parse_evidence(raw.get("evidence"), where))
 
 
 def _check_overlay(overlay: Any, dimensions: dict[str, tuple[RubricItem, ...]], where: str) -> None:
     if not isinstance(overlay, dict) or set(overlay) - set(DIMENSIONS):
         raise ConfigError(f"{where}: must map dimensions to {{signal: {{weight: ...}}}}.")
     for dimension, changes in overlay.items():
+        if not isinstance(changes, dict):
+            raise ConfigError(f"{where}.{dimension}: must map signals to {{weight: ...}}.")
         present = {item.signal for item in dimensions[dimension]}
-        for signal, change in (changes or {}).items():
+        for signal, change in changes.items():
             if signal not in present:
                 raise ConfigError(f"{where}.{dimension}: {signal!r} is not an item of that dimension.")
-            if not isinstance(change, dict) or set(change) - {"weight"}:
-                raise ConfigError(f"{where}.{dimension}.{signal}: only 'weight' can be overlaid.")
+            if not isinstance(change, dict) or not change or set(change) - OVERLAY_KEYS:
+                raise ConfigError(f"{where}.{dimension}.{signal}: only 'weight' can be overlaid, got {change!r}.")
             weight = change.get("weight")
-            if not isinstance(weight, (int, float)) or not weight > 0:
-                raise ConfigError(f"{where}.{dimension}.{signal}: weight must be positive, got {weight!r}.")
+            if not _is_number(weight) or not weight > 0:
+                raise ConfigError(f"{where}.{dimension}.{signal}: weight must be a positive number, got {weight!r}.")

@@ -51,16 +51,32 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
                         help="spoken language of the video (default: detect)")
     parser.add_argument("--asr-model", metavar="NAME|PATH", default=None,
                         help="faster-whisper model: base (default), tiny.en, another name or a local path")
+    parser.add_argument("--text-model", metavar="NAME|PATH", default=None,
+                        help="sentence-transformers model for cues and niche: all-MiniLM-L6-v2 (default, English), "
+                             "a multilingual model name/path already on disk, or 'none' for lexicons only")
+    parser.add_argument("--rubric", metavar="NAME|PATH", default=None,
+                        help="rubric to score with: a built-in name (vidscore rubrics list) or a YAML file; default: default")
+    parser.add_argument("--model", metavar="MODEL", default=None,
+                        help="calibrated model file from 'vidscore calibrate' (replaces the rubric for the dimension(s) it fits)")
     add_limit_options(parser)
 
 
 def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
     """``ScoreOptions`` from parsed score options."""
+    from scorer.calibrate import resolve_scorer
     from scorer.pipeline import ScoreOptions
 
     extractor_options: dict[str, Any] = {"language": args.language}
     if args.asr_model:
         extractor_options["asr_model"] = args.asr_model
+    if args.text_model:
+        extractor_options["text_model"] = args.text_model
+    if args.niche or args.creator_niche:
+        from features.niche import load_taxonomy
+
+        for niche_id in filter(None, (args.niche, args.creator_niche)):
+            load_taxonomy().get(niche_id)  # ConfigError naming the known niche ids
+    resolve_scorer(args.rubric, args.model)  # refuse a bad rubric or model before any video is decoded
     return ScoreOptions(
         niche=args.niche,
         product=args.product,
@@ -70,6 +86,8 @@ def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None
         limits=limits_from(args),
         extractor_options=extractor_options,
         metadata=metadata or {},
+        rubric=args.rubric,
+        model=args.model,
     )
 
 
