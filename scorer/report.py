@@ -41,6 +41,10 @@ def render_table(result: dict[str, Any], lang: str = "en") -> str:
         top = "; ".join(f"{e['contribution']:+.1f} {e['reason']}" for e in reasons[:2])
         rows.append((names.get(dimension, dimension), f"{score:5.1f}", top))
     out.append(format_table(("score" if not zh else "维度", "0-100", "biggest reasons" if not zh else "主要原因"), rows))
+    compliance = result.get("compliance") or {}
+    if compliance.get("risk"):
+        out += ["", "COMPLIANCE RISK:" if not zh else "合规风险:"]
+        out += [f"  {r['reason']}" for r in compliance.get("reasons", [])]
     if result.get("niche", {}).get("top"):
         top = ", ".join(f"{n['id']} {n['score']:.2f}" for n in result["niche"]["top"])
         match = result["niche"].get("match")
