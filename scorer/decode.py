@@ -13,7 +13,7 @@ stream at all, OpenCV's own FFmpeg build is tried instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,15 +37,30 @@ class Frame:
     """One analysis frame: BGR uint8 image of shape (height, width, 3) at ``time_s`` seconds.
 
     Colour conversions are computed on first use and cached, so several
-    extractors share them.
+    extractors share them. :meth:`image` gives the same picture at a larger size
+    (e.g. for OCR), scaled from the decoded picture only when asked for.
     """
 
     __slots__ = ("index", "time_s", "bgr", "__dict__")
 
-    def __init__(self, index: int, time_s: float, bgr: np.ndarray) -> None:
+    def __init__(
+        self, index: int, time_s: float, bgr: np.ndarray, source: Callable[[int], np.ndarray] | None = None
+    ) -> None:
         self.index = index
         self.time_s = time_s
         self.bgr = bgr
+        self._source = source
+
+    def image(self, short_side: int) -> np.ndarray:
+        """Upright BGR picture with its short side ``short_side`` px (never above the decoded size).
+
+        Made on demand from the decoded picture and cached per size; ``bgr`` when no
+        larger source is available.
+        """
+        cache = self.__dict__.setdefault("_images", {})
+        if short_side not in cache:
+            cache[short_side] = self._source(short_side) if self._source is not None else self.bgr
+        return cache[short_side]
 
     @cached_property
     def gray(self) -> np.ndarray:
@@ -150,13 +165,15 @@ class FrameDecoder:
                 f"of the {claimed:.1f} s the file claims."
             )
 
-    def _emit(self, index: int, time_s: float, bgr: np.ndarray) -> Frame:
+    def _emit(
+        self, index: int, time_s: float, bgr: np.ndarray, source: Callable[[int], np.ndarray] | None = None
+    ) -> Frame:
         report = self.report
         report.frames_decoded += 1
         if report.first_time_s is None:
             report.first_time_s = time_s
         report.last_time_s = time_s if report.last_time_s is None else max(report.last_time_s, time_s)
-        return Frame(index, time_s, bgr)
+        return Frame(index, time_s, bgr, source)
 
     def _pyav_frames(self, deadline: float) -> Iterator[Frame]:
         width, height = self.coded_size
@@ -189,8 +206,19 @@ class FrameDecoder:
                     except (av.error.FFmpegError, ValueError):
                         self.report.frames_failed += 1
                         continue
-                    yield self._emit(index, time_s, rotate_upright(bgr, rotation))
+                    yield self._emit(index, time_s, rotate_upright(bgr, rotation), self._pyav_source(vframe))
                     index += 1
+
+    def _pyav_source(self, vframe: av.VideoFrame) -> Callable[[int], np.ndarray]:
+        """Scaler of one decoded frame to any short side, rotation applied."""
+        info = self.info
+
+        def scale(short_side: int) -> np.ndarray:
+            width, height = analysis_size(info.coded_width, info.coded_height, short_side)
+            image = vframe.reformat(width=width, height=height, format="bgr24").to_ndarray()
+            return rotate_upright(image, info.rotation)
+
+        return scale
 
     def _opencv_frames(self, deadline: float) -> Iterator[Frame]:
         capture = cv2.VideoCapture(self.info.path)
@@ -209,10 +237,20 @@ class FrameDecoder:
                     break
                 time_s = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
                 small = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-                yield self._emit(index, time_s, small)
+                yield self._emit(index, time_s, small, _opencv_source(image))
                 index += 1
         finally:
             capture.release()
+
+
+def _opencv_source(image: np.ndarray) -> Callable[[int], np.ndarray]:
+    """Scaler of one full-size upright OpenCV frame to any short side."""
+
+    def scale(short_side: int) -> np.ndarray:
+        size = analysis_size(image.shape[1], image.shape[0], short_side)
+        return image if size == (image.shape[1], image.shape[0]) else cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+    return scale
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,194 @@
+"""Speech-recognition backends turning 16 kHz mono samples into a :class:`~features.base.Transcript`.
+
+Used by the speech extractor (``vidscore score``) and by ``vidscore transcribe``.
+
+* :class:`FasterWhisperBackend` (default): faster-whisper on CTranslate2, int8 on
+  CPU, Silero VAD to skip silence, word timestamps; models resolved by
+  :mod:`features.whisper_models` ("base", "tiny.en", another name or a path).
+* :class:`OpenAIWhisperBackend` (optional, ``pip install vidscore[openai-whisper]``):
+  the reference PyTorch implementation; the model is a name known to openai-whisper
+  or a local ``.pt`` checkpoint file.
+
+Language: "auto" detects it and keeps English or Chinese, whichever the model
+finds more likely when it hears some third language; "en" or "zh" forces it.
+Chinese output is converted to simplified characters (zhconv).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from features.base import Transcript, TranscriptSegment
+from features.whisper_models import DEFAULT_MODEL, cpu_threads, is_english_only, load_whisper
+from scorer.errors import ConfigError
+
+LANGUAGES = ("auto", "en", "zh")
+BACKENDS = ("faster-whisper", "openai-whisper")
+SUPPORTED = ("en", "zh")
+# A short simplified-Chinese prompt nudges Whisper towards simplified characters and punctuation.
+_ZH_PROMPT = "以下是普通话的句子。"
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional Chinese characters converted to simplified ones."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn")
+
+
+def _pick_supported(probabilities: list[tuple[str, float]] | None) -> str:
+    """The more likely of English and Chinese in a (language, probability) list; English when unknown."""
+    scores = {lang: prob for lang, prob in probabilities or () if lang in SUPPORTED}
+    return max(SUPPORTED, key=lambda lang: scores.get(lang, 0.0))
+
+
+def _finish(language: str, segments: list[TranscriptSegment]) -> Transcript:
+    if language == "zh":
+        segments = [
+            TranscriptSegment(
+                s.start_s, s.end_s, to_simplified(s.text), tuple((a, b, to_simplified(w)) for a, b, w in s.words)
+            )
+            for s in segments
+        ]
+    joiner = "" if language == "zh" else " "
+    text = joiner.join(s.text for s in segments if s.text).strip()
+    return Transcript(language=language, text=text, segments=tuple(segments))
+
+
+@dataclass(frozen=True)
+class AsrSettings:
+    """What to recognise with: backend, model name or path, language (auto|en|zh), beam size (1-10), CPU threads."""
+
+    backend: str = "faster-whisper"
+    model: str = DEFAULT_MODEL
+    language: str = "auto"
+    beam_size: int = 5
+    threads: int | None = None  # CPU threads; None = all cores
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"asr backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}")
+        if not self.model or not str(self.model).strip():
+            raise ValueError("asr model must be a non-empty name or path, got ''")
+        if not 1 <= self.beam_size <= 10:
+            raise ValueError(f"beam_size must be in [1, 10], got {self.beam_size!r}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be at least 1 or None, got {self.threads!r}")
+        if is_english_only(self.model) and self.language == "zh":
+            raise ValueError(f"model {self.model!r} is English-only; it cannot transcribe language 'zh' (use base)")
+
+
+class FasterWhisperBackend:
+    """faster-whisper transcription (int8, CPU, VAD, word timestamps)."""
+
+    def __init__(self, settings: AsrSettings) -> None:
+        self.settings = settings
+
+    def transcribe(self, samples: np.ndarray) -> Transcript:
+        """Transcript of mono 16 kHz float32 ``samples``."""
+        model = load_whisper(self.settings.model, self.settings.threads)
+        language = self.settings.language
+        if is_english_only(self.settings.model):
+            language = "en"
+        segments, info = self._run(model, samples, None if language == "auto" else language)
+        if language == "auto" and info.language not in SUPPORTED:
+            language = _pick_supported(info.all_language_probs)
+            segments, info = self._run(model, samples, language)
+        return _finish(info.language if language == "auto" else language, segments)
+
+    def _run(self, model: Any, samples: np.ndarray, language: str | None) -> tuple[list[TranscriptSegment], Any]:
+        pieces, info = model.transcribe(
+            np.ascontiguousarray(samples, dtype=np.float32),
+            language=language,
+            beam_size=self.settings.beam_size,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 500},
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            initial_prompt=_ZH_PROMPT if language == "zh" else None,
+        )
+        segments = [
+            TranscriptSegment(
+                float(p.start),
+                float(p.end),
+                p.text.strip(),
+                tuple((float(w.start), float(w.end), w.word.strip()) for w in (p.words or ()) if w.word.strip()),
+            )
+            for p in pieces
+        ]
+        return segments, info
+
+
+@lru_cache(maxsize=2)
+def load_openai_whisper(model: str, threads: int | None = None) -> Any:
+    """The openai-whisper model for a name or a ``.pt`` checkpoint path, on CPU, loaded once per process."""
+    try:
+        import whisper
+    except ImportError:
+        raise ConfigError("the openai-whisper backend is not installed; run: pip install 'vidscore[openai-whisper]'.") from None
+    import torch
+
+    torch.set_num_threads(threads or cpu_threads())
+    if not Path(model).expanduser().is_file() and model not in whisper.available_models():
+        raise ConfigError(f"{model!r} is neither an openai-whisper model name nor a checkpoint file.")
+    try:
+        return whisper.load_model(str(Path(model).expanduser()) if Path(model).expanduser().is_file() else model, device="cpu")
+    except (RuntimeError, OSError, KeyError) as exc:
+        raise ConfigError(f"cannot load the openai-whisper model {model!r}: {exc}.") from None
+
+
+class OpenAIWhisperBackend:
+    """openai-whisper transcription (PyTorch fp32 on CPU, word timestamps)."""
+
+    def __init__(self, settings: AsrSettings) -> None:
+        self.settings = settings
+
+    def transcribe(self, samples: np.ndarray) -> Transcript:
+        """Transcript of mono 16 kHz float32 ``samples``."""
+        import whisper
+
+        model = load_openai_whisper(self.settings.model, self.settings.threads)
+        audio = np.ascontiguousarray(samples, dtype=np.float32)
+        language = "en" if not model.is_multilingual else self.settings.language
+        if language == "auto":
+            mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio), model.dims.n_mels).to(model.device)
+            _, probs = model.detect_language(mel)
+            language = _pick_supported(list(probs.items()))
+        result = model.transcribe(
+            audio,
+            language=language,
+            beam_size=self.settings.beam_size,
+            fp16=False,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            initial_prompt=_ZH_PROMPT if language == "zh" else None,
+            verbose=None,
+        )
+        segments = [
+            TranscriptSegment(
+                float(s["start"]),
+                float(s["end"]),
+                str(s["text"]).strip(),
+                tuple(
+                    (float(w["start"]), float(w["end"]), str(w["word"]).strip())
+                    for w in s.get("words", ())
+                    if str(w["word"]).strip()
+                ),
+            )
+            for s in result["segments"]
+        ]
+        return _finish(language, segments)
+
+
+def make_backend(settings: AsrSettings) -> FasterWhisperBackend | OpenAIWhisperBackend:
+    """The backend object for ``settings.backend``."""
+    if settings.backend == "openai-whisper":
+        return OpenAIWhisperBackend(settings)
+    return FasterWhisperBackend(settings)

@@ -1,0 +1,160 @@
+"""Speech recognition (faster-whisper, optional openai-whisper) and the speech-delivery signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from features.asr_backends import AsrSettings, OpenAIWhisperBackend, make_backend, to_simplified
+from features.base import Transcript, TranscriptSegment, VideoContext
+from features.speech import (
+    SpeechExtractor,
+    count_fillers,
+    count_units,
+    merge_spans,
+    speech_stats,
+    speech_to_background_db,
+)
+from features.whisper_models import assemble_base_model, base_model_parts, is_english_only, resolve_model
+from scorer.decode import AudioTrack
+from scorer.errors import ConfigError
+from scorer.media import VideoInfo
+from speechgen import espeak_wav, load_samples
+
+SENTENCE = "Hello everyone. Today I will show you a new phone. The battery lasts two days."
+
+
+def words_transcript(words: list[tuple[float, float, str]], language: str = "en") -> Transcript:
+    joiner = "" if language == "zh" else " "
+    text = joiner.join(w for _, _, w in words)
+    return Transcript(language, text, (TranscriptSegment(words[0][0], words[-1][1], text, tuple(words)),))
+
+
+def fake_info(duration_s: float) -> VideoInfo:
+    fields = {name: None for name in VideoInfo.__dataclass_fields__}
+    fields.update(path="x.mp4", duration_s=duration_s)
+    return VideoInfo(**fields)  # type: ignore[arg-type]
+
+
+def test_units_and_fillers_in_both_languages() -> None:
+    assert count_units("Buy it now, only 99 dollars", "en") == 6
+    assert count_units("这个面霜只要99元", "zh") == 8  # seven characters and one number
+    assert count_fillers("um so uh this is, like, great", "en") == 2
+    assert count_fillers("这就是我", "zh") == 0  # 就是 inside a clause is not a filler
+    assert count_fillers("嗯，就是，那个产品很好", "zh") == 3
+    assert to_simplified("這個產品") == "这个产品"
+
+
+def test_speech_stats_measure_coverage_rate_and_pauses() -> None:
+    words = [(1.0, 1.4, "buy"), (1.4, 1.8, "this"), (1.8, 2.2, "now"), (4.0, 4.5, "um"), (4.5, 5.0, "great"), (5.0, 6.0, "price")]
+    stats = speech_stats(words_transcript(words), duration_s=10.0)
+    assert stats.coverage == pytest.approx(0.32)  # 1.2 s + 2.0 s of talk in 10 s
+    assert stats.first_speech_s == pytest.approx(1.0)
+    assert stats.rate_per_min == pytest.approx(6 / (3.2 / 60))
+    assert stats.pause_share == pytest.approx(1.8 / 5.0)
+    assert stats.long_pauses_per_min == pytest.approx(1 / (5.0 / 60))
+    assert stats.fillers_per_min == pytest.approx(1 / (5.0 / 60))
+    silent = speech_stats(Transcript("en", "", ()), duration_s=10.0)
+    assert silent.coverage == 0.0 and silent.rate_per_min is None and silent.first_speech_s is None
+    assert merge_spans([(0, 1), (1.1, 2), (3, 4)], 0.3) == [(0, 2), (3, 4)]
+
+
+def test_speech_to_background_ratio_follows_levels() -> None:
+    rate = 16_000
+    rng = np.random.default_rng(1)
+    samples = (0.001 * rng.standard_normal(rate * 4)).astype(np.float32)  # -60 dBFS noise
+    t = np.arange(rate) / rate
+    samples[rate : 2 * rate] += (0.1 * np.sqrt(2) * np.sin(2 * np.pi * 200 * t)).astype(np.float32)  # -20 dBFS
+    ratio = speech_to_background_db(samples, rate, [(1.0, 2.0)])
+    assert ratio == pytest.approx(40.0, abs=2.0)
+    assert speech_to_background_db(samples, rate, [(0.0, 4.0)]) is None  # no background to compare with
+
+
+def test_settings_are_validated() -> None:
+    with pytest.raises(ValueError, match="language"):
+        AsrSettings(language="fr")
+    with pytest.raises(ValueError, match="English-only"):
+        AsrSettings(model="tiny.en", language="zh")
+    with pytest.raises(ValueError, match="backend"):
+        AsrSettings(backend="kaldi")
+    assert is_english_only("tiny.en") and not is_english_only("base")
+    assert SpeechExtractor.from_options({"language": "zh"}).settings.language == "zh"
+
+
+def test_model_names_resolve_to_shipped_models(tmp_path: Path) -> None:
+    assert Path(resolve_model("tiny.en"), "model.bin").is_file()
+    assert resolve_model("large-v3") == "large-v3"  # passed through to faster-whisper
+    with pytest.raises(ConfigError, match="model.bin"):
+        resolve_model(str(tmp_path))
+    parts, meta = base_model_parts()
+    assert [p.name for p in parts] == ["model.bin.part1", "model.bin.part2"] and len(meta) == 3
+
+
+@pytest.mark.models
+def test_base_model_is_assembled_once_with_the_right_size(tmp_path: Path) -> None:
+    parts, _ = base_model_parts()
+    folder = assemble_base_model(tmp_path)
+    model = folder / "model.bin"
+    assert model.stat().st_size == sum(p.stat().st_size for p in parts)
+    with open(model, "rb") as handle, open(parts[1], "rb") as second:
+        handle.seek(parts[0].stat().st_size)
+        assert handle.read(4096) == second.read(4096)  # part 2 follows part 1
+    stamp = model.stat().st_mtime_ns
+    assert assemble_base_model(tmp_path) == folder and model.stat().st_mtime_ns == stamp  # reused
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+@pytest.mark.models
+def test_default_model_transcribes_generated_english_speech(tmp_path: Path) -> None:
+    samples = load_samples(espeak_wav(tmp_path / "en.wav", SENTENCE))
+    padded = np.concatenate([np.zeros(16_000, np.float32), samples, np.zeros(8_000, np.float32)])
+    extractor = SpeechExtractor.from_options({"language": "auto"})
+    context = VideoContext(info=fake_info(padded.size / 16_000), audio=AudioTrack(padded))
+    output = extractor.validated(extractor.finish(context))
+    transcript = context.transcript
+    assert transcript is not None and transcript.language == "en"
+    text = transcript.text.lower()
+    assert "phone" in text and "today" in text and "two days" in text
+    words = [w for s in transcript.segments for w in s.words]
+    assert words and all(a <= b for a, b, _ in words)
+    assert output.signals["time_to_first_speech_s"] == pytest.approx(1.0, abs=0.6)
+    assert 0.5 < output.signals["speech_coverage"] <= 1.0
+    assert 80 < output.signals["speaking_rate"] < 300
+    assert any(e.kind == "speech" and "phone" in e.detail["text"].lower() for e in output.events)
+
+
+@pytest.mark.models
+def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> None:
+    whisper = pytest.importorskip("whisper")
+    import torch
+    from whisper.model import ModelDimensions, Whisper
+
+    dims = ModelDimensions(
+        n_mels=80, n_audio_ctx=1500, n_audio_state=64, n_audio_head=2, n_audio_layer=1,
+        n_vocab=51865, n_text_ctx=448, n_text_state=64, n_text_head=2, n_text_layer=1,
+    )
+    torch.manual_seed(0)
+    model = Whisper(dims)
+    with torch.no_grad():  # random weights, except that the decoder ends the text right away (keeps it fast)
+        model.decoder.positional_embedding.normal_(0.0, 0.02)  # torch.empty in whisper: filled from checkpoints
+        direction = torch.randn(dims.n_text_state)
+        model.decoder.ln.weight.zero_()
+        model.decoder.ln.bias.copy_(direction)
+        model.decoder.token_embedding.weight.mul_(0.01)
+        tokenizer = whisper.tokenizer.get_tokenizer(True)
+        for token in (tokenizer.eot, tokenizer.timestamp_begin):  # "<|0.00|>" then end of text
+            model.decoder.token_embedding.weight[token] = 10 * direction
+    checkpoint = tmp_path / "tiny-random.pt"
+    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, checkpoint)
+    backend = make_backend(AsrSettings(backend="openai-whisper", model=str(checkpoint), language="auto", beam_size=1))
+    assert isinstance(backend, OpenAIWhisperBackend)
+    rng = np.random.default_rng(0)
+    transcript = backend.transcribe((0.05 * rng.standard_normal(16_000 * 2)).astype(np.float32))
+    assert transcript.language in ("en", "zh")  # auto-detection is limited to the supported languages
+    assert isinstance(transcript.text, str)
+    assert all(s.start_s <= s.end_s for s in transcript.segments)
+    with pytest.raises(ConfigError, match="neither"):
+        make_backend(AsrSettings(backend="openai-whisper", model=str(tmp_path / "missing.pt"))).transcribe(np.zeros(16_000, np.float32))
+    assert whisper.available_models()
