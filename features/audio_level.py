@@ -1,7 +1,8 @@
-"""Audio level: loudness and how much of the track carries sound above its noise floor.
+"""Audio level: loudness and how much of the track carries sound.
 
-``AudioLevelExtractor`` works on the mono 16 kHz track. Frames of 30 ms whose
-energy is well above the track's noise floor count as active sound.
+``AudioLevelExtractor`` works on the mono 16 kHz track. Frames of 30 ms count as
+active sound by :func:`features.prosody.active_frames` (above -40 dBFS, or above
+-50 dBFS and 15 dB over the track's noise floor).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
+from features.prosody import active_frames
 
 FRAME_S = 0.03
 
@@ -32,14 +34,13 @@ class AudioLevelExtractor(Extractor):
     inputs = frozenset({Input.AUDIO})
     signals = (
         SignalSpec("loudness_dbfs", "dBFS", "Mean RMS level of active sound", -120.0, 0.0),
-        SignalSpec("sound_activity", "0-1", "Share of 30 ms frames at least 15 dB above the noise floor and above -50 dBFS", 0.0, 1.0),
+        SignalSpec("sound_activity", "0-1", "Share of 30 ms frames with active sound (above -40 dBFS, or 15 dB over the noise floor)", 0.0, 1.0),
     )
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
         audio = context.audio
         assert audio is not None
         levels = frame_rms_db(audio.samples, audio.sample_rate)
-        floor = float(np.percentile(levels, 10))
-        active = (levels > floor + 15.0) & (levels > -50.0)
+        active = active_frames(levels)
         loud = float(np.mean(levels[active])) if active.any() else float(np.max(levels))
         return ExtractorOutput(signals={"loudness_dbfs": loud, "sound_activity": float(np.mean(active))})

@@ -185,3 +185,4 @@ def test_rubric_item_goodness_shapes() -> None:
     higher, band = rubric.dimensions["quality"]
     assert [higher.goodness(v) for v in (-1, 5, 20)] == [0.0, 0.5, 1.0]
     assert [band.goodness(v) for v in (0, 2, 5, 8, 10)] == [0.0, 0.5, 1.0, 0.5, 0.0]
+
