@@ -1,17 +1,37 @@
-"""Picture quality: sharpness, exposure, contrast and colourfulness of the analysis frames.
+"""Picture quality: sharpness, exposure, contrast, colour, noise, compression, bars, frame rate.
 
-``PictureQualityExtractor`` samples pushed frames about ``samples_per_second``
-times a second and averages per-frame measures. Exposed through
-``vidscore score`` and listed by ``vidscore features``.
+``PictureQualityExtractor`` measures sampled frames of the shared decode pass:
+
+* at analysis size (short side 288; smaller sources are first scaled up to it, so
+  an upscaled low-resolution video reads as soft), ``samples_per_second`` times a
+  second: sharpness, brightness, contrast, clipped highlights, crushed shadows,
+  colourfulness and black bars;
+* at the coded size (where the codec's 8x8 block grid still exists), on the central
+  512 x 512 px, about ``native_samples`` times per video: noise (Immerkaer's estimator
+  on flat areas) and blockiness (luma steps on the 8-pixel grid versus elsewhere);
+* on every frame (through the memoised frame change): the effective frame rate,
+  i.e. frames per second that differ from the previous one.
+
+``picture_quality`` combines them into one 0-1 sub-score for the rubric. Exposed
+through ``vidscore score`` and listed by ``vidscore features``.
 """
 
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
+from features.frame_cache import frame_change
 from scorer.decode import Frame
+
+REFERENCE_SHORT_SIDE = 288
+SHARPNESS_LOG_MAX = math.log1p(3000.0)  # variance of the Laplacian that maps to sharpness 1
+NATIVE_CROP_PX = 512  # side of the central coded-size crop measured for noise and blockiness
+DUPLICATE_CHANGE = 0.05  # mean HSV-value change (0-255) below which a frame repeats the previous one
+_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 
 
 def colorfulness(bgr: np.ndarray) -> float:
@@ -22,51 +42,212 @@ def colorfulness(bgr: np.ndarray) -> float:
     return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
 
 
+def sharpness(gray: np.ndarray) -> float:
+    """Log-scaled variance of the Laplacian of ``gray`` at short side 288 (0 flat, 1 very sharp)."""
+    short = min(gray.shape)
+    if short != REFERENCE_SHORT_SIDE:
+        scale = REFERENCE_SHORT_SIDE / short
+        size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    variance = float(cv2.Laplacian(gray, cv2.CV_32F).var())
+    return min(1.0, math.log1p(variance) / SHARPNESS_LOG_MAX)
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Noise standard deviation in luma levels (0-255), Immerkaer (1996) on the flattest half of the image.
+
+    The 3x3 kernel cancels smooth gradients; pixels on edges (Sobel magnitude above
+    the median) are left out so texture is not counted as noise.
+    """
+    image = gray.astype(np.float32)
+    response = np.abs(cv2.filter2D(image, -1, _IMMERKAER))[1:-1, 1:-1]
+    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)[1:-1, 1:-1]
+    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)[1:-1, 1:-1]
+    magnitude = np.abs(gx) + np.abs(gy)
+    flat = magnitude <= np.median(magnitude)
+    if not flat.any():
+        return 0.0
+    return float(math.sqrt(math.pi / 2.0) / 6.0 * response[flat].mean())
+
+
+def blockiness(gray: np.ndarray, block: int = 8) -> float:
+    """Compression blockiness 0-1: mean luma step across ``block``-pixel grid lines over the mean step
+    elsewhere, minus 1, capped (0 no grid, 1 steps on the grid twice as large). Strong noise dilutes it."""
+    image = gray.astype(np.int16)
+    ratios = []
+    for axis in (0, 1):
+        steps = np.abs(np.diff(image, axis=axis)).mean(axis=1 - axis)
+        if steps.size < 2 * block:
+            continue
+        on_grid = (np.arange(steps.size) % block) == block - 1
+        ratios.append(steps[on_grid].mean() / max(steps[~on_grid].mean(), 1e-3))
+    return float(min(1.0, max(0.0, float(np.mean(ratios)) - 1.0))) if ratios else 0.0
+
+
+def centre_crop(gray: np.ndarray, size: int = NATIVE_CROP_PX) -> np.ndarray:
+    """The central ``size`` x ``size`` (at most) part of ``gray``, its corner on the 8-pixel codec grid."""
+    height, width = gray.shape
+    top = max(0, (height - size) // 2) // 8 * 8
+    left = max(0, (width - size) // 2) // 8 * 8
+    return gray[top : top + size, left : left + size]
+
+
+def black_bars(gray: np.ndarray, level: int = 20) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) rows/columns of uniform dark bars around the picture."""
+    rows_dark = (gray.max(axis=1) < level)
+    cols_dark = (gray.max(axis=0) < level)
+
+    def run(flags: np.ndarray) -> int:
+        count = 0
+        for flag in flags:
+            if not flag:
+                break
+            count += 1
+        return count
+
+    top, bottom = run(rows_dark), run(rows_dark[::-1])
+    left, right = run(cols_dark), run(cols_dark[::-1])
+    if top + bottom >= gray.shape[0] or left + right >= gray.shape[1]:
+        return 0, 0, 0, 0  # an all-dark frame is not bars
+    return top, bottom, left, right
+
+
 class PictureQualityExtractor(Extractor):
-    """Technical picture quality from sampled analysis frames.
+    """Technical picture quality from sampled frames.
 
     Args:
-        samples_per_second: frames measured per second of video (0.5-30); default 4.
+        samples_per_second: analysis-size measurements per second of video (0.5-30; default 2).
+        native_samples: coded-size measurements (noise, blockiness) per video (1-100; default 12).
     """
 
     name = "picture_quality"
-    version = "1"
+    version = "2"
     inputs = frozenset({Input.FRAMES})
     signals = (
-        SignalSpec("sharpness", "0-1", "Variance of the Laplacian of luma at analysis size, log-scaled", 0.0, 1.0),
-        SignalSpec("brightness", "0-1", "Mean luma", 0.0, 1.0),
-        SignalSpec("contrast", "0-1", "Standard deviation of luma (x4, capped)", 0.0, 1.0),
+        SignalSpec("sharpness", "0-1", "Log variance of the Laplacian of luma at short side 288 "
+                   "(log1p(var)/log1p(3000)); soft or upscaled pictures score low", 0.0, 1.0),
+        SignalSpec("brightness", "0-1", "Mean luma (0 black, 1 white)", 0.0, 1.0),
+        SignalSpec("contrast", "0-1", "Standard deviation of luma x4, capped", 0.0, 1.0),
         SignalSpec("colorfulness", "0-1", "Hasler-Suesstrunk colourfulness / 100, capped", 0.0, 1.0),
+        SignalSpec("clipped_highlights", "0-1", "Share of pixels with luma >= 250 (blown highlights)", 0.0, 1.0),
+        SignalSpec("crushed_shadows", "0-1", "Share of pixels with luma <= 5 inside the picture (bars excluded)",
+                   0.0, 1.0),
+        SignalSpec("noise_level", "luma levels", "Noise standard deviation at coded size on flat areas "
+                   "(Immerkaer estimator, 0-255 scale)", 0.0, 128.0),
+        SignalSpec("blockiness", "0-1", "Compression block edges: luma steps on the 8-px grid at coded size "
+                   "vs elsewhere, ratio - 1, capped", 0.0, 1.0),
+        SignalSpec("black_bar_share", "0-1", "Share of the frame taken by letterbox/pillarbox bars", 0.0, 1.0),
+        SignalSpec("content_aspect", "w/h", "Aspect ratio of the picture inside any bars (9:16 = 0.5625)",
+                   0.0, 100.0),
+        SignalSpec("source_short_side_px", "px", "Short side of the video as displayed", 0.0, 100000.0),
+        SignalSpec("effective_fps", "1/s", "Frames per second that differ from the previous frame "
+                   "(repeated frames not counted)", 0.0, 1000.0),
+        SignalSpec("picture_quality", "0-1", "Picture-quality sub-score: mean of sharpness, exposure, "
+                   "noise and blockiness scores (1 clean, sharp and well exposed)", 0.0, 1.0),
     )
 
-    def __init__(self, samples_per_second: float = 4.0) -> None:
+    def __init__(self, samples_per_second: float = 2.0, native_samples: int = 12) -> None:
         if not 0.5 <= samples_per_second <= 30:
             raise ValueError(f"samples_per_second must be in [0.5, 30], got {samples_per_second!r}")
+        if not 1 <= native_samples <= 100:
+            raise ValueError(f"native_samples must be in [1, 100], got {native_samples!r}")
         self.samples_per_second = samples_per_second
+        self.native_samples = native_samples
 
     def start(self, context: VideoContext) -> None:
+        info = context.info
+        self._coded_short = max(1, min(info.coded_width, info.coded_height))
+        self._native_step_s = max(0.25, info.duration_s / self.native_samples) if info.duration_s > 0 else 0.5
         self._next_s = -1.0
-        self._rows: list[tuple[float, float, float, float]] = []
+        self._next_native_s = -1.0
+        self._previous: Frame | None = None
+        self._frames = 0
+        self._new_frames = 0
+        self._first_s: float | None = None
+        self._last_s = 0.0
+        self._rows: list[tuple[float, ...]] = []
+        self._bars: list[tuple[float, float]] = []  # (bar share, content aspect)
+        self._native: list[tuple[float, float]] = []  # (noise sigma, blockiness)
+        self._short_side = min(info.width, info.height)
 
     def process_frame(self, frame: Frame) -> None:
-        if frame.time_s < self._next_s:
-            return
-        self._next_s = frame.time_s + 1.0 / self.samples_per_second
+        change = frame_change(frame, self._previous)
+        self._frames += 1
+        if self._previous is None or change.value >= DUPLICATE_CHANGE:
+            self._new_frames += 1
+        self._previous = frame
+        if self._first_s is None:
+            self._first_s = frame.time_s
+        self._last_s = frame.time_s
+        if frame.time_s >= self._next_s:
+            self._next_s = frame.time_s + 1.0 / self.samples_per_second
+            self._measure(frame)
+        if frame.time_s >= self._next_native_s:
+            self._next_native_s = frame.time_s + self._native_step_s
+            native = centre_crop(cv2.cvtColor(frame.image(self._coded_short), cv2.COLOR_BGR2GRAY))
+            self._native.append((noise_sigma(native), blockiness(native)))
+
+    def _measure(self, frame: Frame) -> None:
         gray = frame.gray
-        laplacian = float(cv2.Laplacian(gray, cv2.CV_32F).var())
+        top, bottom, left, right = black_bars(gray)
+        inner = gray[top : gray.shape[0] - bottom, left : gray.shape[1] - right]
+        bgr = frame.bgr[top : gray.shape[0] - bottom, left : gray.shape[1] - right]
+        area = float(gray.size)
+        self._bars.append((1.0 - inner.size / area, inner.shape[1] / max(1, inner.shape[0])))
         self._rows.append(
             (
-                min(1.0, np.log1p(laplacian) / np.log1p(2000.0)),
-                float(gray.mean()) / 255.0,
-                min(1.0, float(gray.std()) / 255.0 * 4.0),
-                min(1.0, colorfulness(frame.bgr) / 100.0),
+                sharpness(inner),
+                float(inner.mean()) / 255.0,
+                min(1.0, float(inner.std()) / 255.0 * 4.0),
+                min(1.0, colorfulness(bgr) / 100.0),
+                float(np.count_nonzero(inner >= 250)) / inner.size,
+                float(np.count_nonzero(inner <= 5)) / inner.size,
             )
         )
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
         if not self._rows:
             return ExtractorOutput()
-        means = np.mean(np.array(self._rows), axis=0)
+        sharp, bright, contrast, colour, clipped, crushed = (float(v) for v in np.mean(np.array(self._rows), axis=0))
+        noise, blocks = (float(v) for v in np.median(np.array(self._native), axis=0)) if self._native else (0.0, 0.0)
+        bar_share = float(np.median([b for b, _ in self._bars]))
+        aspect = float(np.median([a for _, a in self._bars]))
+        span = self._last_s - (self._first_s or 0.0)
+        effective_fps = (self._new_frames - 1) / span if span > 0 and self._new_frames > 1 else 0.0
         return ExtractorOutput(
-            signals=dict(zip(("sharpness", "brightness", "contrast", "colorfulness"), map(float, means)))
+            signals={
+                "sharpness": sharp,
+                "brightness": bright,
+                "contrast": contrast,
+                "colorfulness": colour,
+                "clipped_highlights": clipped,
+                "crushed_shadows": crushed,
+                "noise_level": min(128.0, noise),
+                "blockiness": blocks,
+                "black_bar_share": bar_share,
+                "content_aspect": min(100.0, aspect),
+                "source_short_side_px": float(self._short_side),
+                "effective_fps": min(1000.0, effective_fps),
+                "picture_quality": quality_score(sharp, bright, clipped, crushed, noise, blocks),
+            }
         )
+
+
+def quality_score(sharp: float, bright: float, clipped: float, crushed: float, noise: float, blocks: float) -> float:
+    """Picture-quality sub-score 0-1, the mean of four component scores (each 0-1):
+
+    sharpness (0.15 -> 0, 0.75 -> 1), exposure (1 for mean luma 0.35-0.65, falling to 0 at 0.05 and
+    0.95, times 1 - clipped - crushed shares), noise (1 at sigma <= 2 levels, 0 at 12) and
+    1 - blockiness.
+    """
+    s_sharp = min(1.0, max(0.0, (sharp - 0.15) / 0.6))
+    if bright < 0.35:
+        band = max(0.0, (bright - 0.05) / 0.30)
+    elif bright > 0.65:
+        band = max(0.0, (0.95 - bright) / 0.30)
+    else:
+        band = 1.0
+    s_exposure = band * max(0.0, 1.0 - clipped - crushed)
+    s_noise = min(1.0, max(0.0, 1.0 - (noise - 2.0) / 10.0))
+    s_blocks = 1.0 - blocks
+    return float((s_sharp + s_exposure + s_noise + s_blocks) / 4.0)

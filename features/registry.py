@@ -11,13 +11,33 @@ from typing import Any
 
 from features.audio_level import AudioLevelExtractor
 from features.base import Extractor, SignalSpec
+from features.camera_motion import CameraMotionExtractor
+from features.cues import CueExtractor
+from features.emotion import EmotionExtractor
+from features.framing import FramingExtractor
+from features.info_density import InfoDensityExtractor
+from features.niche import NicheExtractor
 from features.picture_quality import PictureQualityExtractor
+from features.product_display import ProductDisplayExtractor
+from features.prosody import ProsodyExtractor
 from features.scene_dynamics import SceneDynamicsExtractor
+from features.screen_text import ScreenTextExtractor
+from features.speech import SpeechExtractor
 
 EXTRACTORS: tuple[type[Extractor], ...] = (
     SceneDynamicsExtractor,
     PictureQualityExtractor,
+    CameraMotionExtractor,
+    FramingExtractor,
+    ProductDisplayExtractor,
     AudioLevelExtractor,
+    SpeechExtractor,
+    ProsodyExtractor,
+    ScreenTextExtractor,
+    CueExtractor,
+    InfoDensityExtractor,
+    EmotionExtractor,
+    NicheExtractor,
 )
 
 
