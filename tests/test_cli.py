@@ -47,6 +47,7 @@ def test_unknown_command_exits_2() -> None:
         ("noise.mp4", os.urandom(20000), "not a readable media file"),
         ("notes.mp4", b"just text\n" * 50, "not a readable media file"),
     ],
+    ids=["empty", "random-bytes", "text-file"],
 )
 def test_bad_files_fail_with_one_line(tmp_path: Path, name: str, content: bytes, fragment: str) -> None:
     path = tmp_path / name
