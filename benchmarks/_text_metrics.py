@@ -6,22 +6,13 @@ the repository; it is read in place, never copied into the repo.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from _realdata import realdata_root  # noqa: F401 - re-exported; puts the repository on sys.path
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 
-
-def realdata_root() -> Path | None:
-    """The real-data folder, or None (the benchmark then prints a note and exits 0)."""
-    path = Path(os.environ.get("VIDSCORE_REALDATA", ROOT.parent / "shared" / "realdata"))
-    return path if (path / "MANIFEST.md").is_file() else None
 
 
 def edit_distance(ref: list[str], hyp: list[str]) -> int:

@@ -7,26 +7,16 @@ file with the shared decode pass, the way the pipeline does.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from _realdata import realdata_root  # noqa: F401 - re-exported; puts the repository on sys.path
 
 from features.base import Extractor, ExtractorOutput, VideoContext  # noqa: E402
 from scorer.decode import FrameDecoder  # noqa: E402
 from scorer.media import probe  # noqa: E402
-
-
-def realdata_root() -> Path | None:
-    """The real-data folder, or None (benchmarks then print a note and skip)."""
-    path = Path(os.environ.get("VIDSCORE_REALDATA", ROOT.parent / "shared" / "realdata"))
-    return path if (path / "MANIFEST.md").is_file() else None
 
 
 @dataclass
