@@ -138,8 +138,7 @@ class FrameDecoder:
         self.timeout_s = timeout_s
         self.report = DecodeReport()
         # Size before rotation, so the rotated frame has the analysis size as displayed.
-        coded = analysis_size(info.coded_width, info.coded_height, analysis_short_side)
-        self.coded_size = coded
+        self.coded_size = analysis_size(info.coded_width, info.coded_height, analysis_short_side)
 
     def frames(self) -> Iterator[Frame]:
         """Yield analysis frames in presentation order; raise typed errors on failure."""
