@@ -20,6 +20,7 @@ from functools import cached_property
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from scorer.errors import DecodeTimeoutError, NoVideoFramesError, TruncatedError
 from scorer.media import (
@@ -139,6 +140,16 @@ class FrameDecoder:
         self.report = DecodeReport()
         # Size before rotation, so the rotated frame has the analysis size as displayed.
         self.coded_size = analysis_size(info.coded_width, info.coded_height, analysis_short_side)
+        # One scaler per output size for the whole pass: a frame's own ``reformat`` sets up
+        # a new swscale context every call, which costs about as much as decoding the frame.
+        self._scalers: dict[tuple[int, int], VideoReformatter] = {}
+
+    def _scale(self, vframe: av.VideoFrame, width: int, height: int) -> np.ndarray:
+        """``vframe`` as a BGR array of ``width`` x ``height`` (coded orientation)."""
+        scaler = self._scalers.get((width, height))
+        if scaler is None:
+            scaler = self._scalers[(width, height)] = VideoReformatter()
+        return scaler.reformat(vframe, width=width, height=height, format="bgr24").to_ndarray()
 
     def frames(self) -> Iterator[Frame]:
         """Yield analysis frames in presentation order; raise typed errors on failure."""
@@ -201,7 +212,7 @@ class FrameDecoder:
                         time_s = last_time + 1.0 / max(self.info.fps, 1.0)
                     last_time = time_s
                     try:
-                        bgr = vframe.reformat(width=width, height=height, format="bgr24").to_ndarray()
+                        bgr = self._scale(vframe, width, height)
                     except (av.error.FFmpegError, ValueError):
                         self.report.frames_failed += 1
                         continue
@@ -214,8 +225,7 @@ class FrameDecoder:
 
         def scale(short_side: int) -> np.ndarray:
             width, height = analysis_size(info.coded_width, info.coded_height, short_side)
-            image = vframe.reformat(width=width, height=height, format="bgr24").to_ndarray()
-            return rotate_upright(image, info.rotation)
+            return rotate_upright(self._scale(vframe, width, height), info.rotation)
 
         return scale
 
