@@ -12,6 +12,7 @@ from typing import Any
 from features.audio_level import AudioLevelExtractor
 from features.base import Extractor, SignalSpec
 from features.camera_motion import CameraMotionExtractor
+from features.caption_sync import CaptionSyncExtractor
 from features.cues import CueExtractor
 from features.emotion import EmotionExtractor
 from features.framing import FramingExtractor
@@ -34,6 +35,7 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     SpeechExtractor,
     ProsodyExtractor,
     ScreenTextExtractor,
+    CaptionSyncExtractor,
     CueExtractor,
     InfoDensityExtractor,
     EmotionExtractor,

@@ -37,6 +37,7 @@ SAMPLE_EVERY_S = 1.0
 MIN_GAP_S = 0.4  # scene-change samples are at least this far apart
 MIN_SCORE = 0.6
 MAX_LINE_SHARE = 0.3  # a text line taller than this share of the frame height is a false detection
+MAX_CAPTION_S = 10.0  # caption-position text shown longer (s) is a banner, not a subtitle
 _SCENE_DIFF = 30.0  # mean abs difference (0-255) of 32x32 thumbnails that marks a scene change
 _STILL_DIFF = 4.0  # largest 8x8-cell difference below which a frame is "the same" as the last read one
 _SAME_CROP = 0.6  # correlation of 96x16 box thumbnails above which a box keeps its text (other text: < 0.45)
@@ -199,6 +200,11 @@ def is_caption_box(box: tuple[float, float, float, float]) -> bool:
     return centre_y >= 0.55 and abs(centre_x - 0.5) <= 0.15
 
 
+def is_caption(box: tuple[float, float, float, float], shown_s: float) -> bool:
+    """A subtitle: caption-position text shown for at most ``MAX_CAPTION_S`` seconds (longer ones are banners)."""
+    return is_caption_box(box) and shown_s <= MAX_CAPTION_S
+
+
 @dataclass
 class _State:
     samples: list[tuple[float, list[Block]]] = field(default_factory=list)
@@ -330,7 +336,7 @@ class ScreenTextExtractor(Extractor):
         context.screen_text = [ScreenText(s.start_s, s.end_s, s.text, s.box, s.height_share) for s in spans]
         duration = max(end_s, 1e-3)
         covered = _union_length([(s.start_s, s.end_s) for s in spans])
-        captions = [s for s in spans if is_caption_box(s.box) and s.end_s - s.start_s <= 10.0]
+        captions = [s for s in spans if is_caption(s.box, s.end_s - s.start_s)]
         densities = [sum(count_chars(b.text) for b in blocks) for _, blocks in state.samples]
         prominent = max(spans, key=lambda s: s.height_share, default=None)
         events = [
