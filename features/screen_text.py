@@ -254,13 +254,28 @@ class ScreenTextExtractor(Extractor):
         if not (since >= self.sample_every_s or (scene_change and since >= MIN_GAP_S)):
             return
         state.last_sample_s = frame.time_s
-        if state.read_thumb is not None and _max_cell_diff(thumb, state.read_thumb) < _STILL_DIFF:
+        image = frame.image(self.ocr_short_side)
+        if self._unchanged(thumb, image):
             lines = state.read_lines
         else:
-            lines = self._read(frame.image(self.ocr_short_side))
+            lines = self._read(image)
             state.read_thumb, state.read_lines = thumb, lines
-        image = frame.image(self.ocr_short_side)
         state.samples.append((frame.time_s, group_lines(lines, image.shape[1], image.shape[0])))
+
+    def _unchanged(self, thumb: np.ndarray, image: np.ndarray) -> bool:
+        """True when the picture and every text box look as they did at the last read.
+
+        The thumbnail test alone misses a caption replaced by one of about the same
+        length (a 32x32 thumbnail averages the strokes away), so each read box's crop
+        is compared too.
+        """
+        state = self.state
+        if state.read_thumb is None or _max_cell_diff(thumb, state.read_thumb) >= _STILL_DIFF:
+            return False
+        if not state.read_lines:
+            return True
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        return all(_correlation(line.signature, _crop_signature(gray, line.box)) > _SAME_CROP for line in state.read_lines)
 
     def _read(self, image: np.ndarray) -> list[Line]:
         """Detect text boxes; recognise only boxes whose pixels differ from the last read frame's."""

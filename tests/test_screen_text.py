@@ -120,3 +120,33 @@ def test_ocr_reads_captions_and_the_banner_of_a_generated_clip(tmp_path: Path) -
     assert output.signals["prominent_text_height"] > 0.05
     assert any(e.kind == "screen_text" and e.detail["prominent"] and "99" in e.detail["text"] for e in output.events)
     assert extractor.state.rec_calls < extractor.state.ocr_calls * 2  # unchanged boxes are not read again
+
+
+@pytest.mark.models
+def test_a_caption_replaced_by_one_of_the_same_length_on_a_still_picture_is_read_again(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    if not Path(FONT).is_file():
+        pytest.skip("Noto CJK font (fonts-noto-cjk) is not installed")
+    font = ImageFont.truetype(FONT, 30)  # small enough for a 32x32 thumbnail to average the strokes away
+    still = np.full((1280, 720, 3), 90, dtype=np.uint8)
+    lines = ("free gift in every box", "limited stock left now")  # same length, same place
+
+    def paint(index: int, w: int, h: int) -> np.ndarray:
+        image = Image.fromarray(still)
+        ImageDraw.Draw(image).text((w // 2, int(h * 0.8)), lines[index // 30], font=font, fill=(255, 255, 255),
+                                   anchor="mm", stroke_width=3, stroke_fill=(0, 0, 0))
+        return np.asarray(image)
+
+    clip = write_video(tmp_path / "still.mp4", width=720, height=1280, fps=10, seconds=6.0, painter=paint)
+    info = probe(str(clip))
+    extractor = ScreenTextExtractor()
+    context = VideoContext(info=info)
+    extractor.start(context)
+    for frame in FrameDecoder(info).frames():
+        extractor.process_frame(frame)
+    extractor.finish(context)
+    texts = [s.text.lower() for s in context.screen_text or []]
+    for expected in lines:
+        assert any(similar(text, expected) for text in texts), f"{expected!r} not read: {texts}"
+    assert extractor.state.ocr_calls <= 3  # the unchanged seconds are not read again
