@@ -18,7 +18,10 @@ Exposed on the command line as ``vidscore batch INPUT --out STORE``.
   the run cleanly: no new videos start, workers are stopped, the store stays
   consistent.
 
-Several workers already keep every core busy, so decoding of one video overlaps
+Each worker is pinned to its own ``worker_threads`` cores (default one) and keeps
+all its thread pools (decoder, Whisper, OCR, torch, BLAS) to that many threads,
+so workers never compete for a core and throughput grows with the worker count.
+Several workers keep every core busy, so decoding of one video overlaps
 analysis of another across processes; within a worker videos run one by one.
 """
 
@@ -203,10 +206,18 @@ class PipelineSpec:
         return Pipeline(extractors=chosen, extractor_options=self.extractor_options)
 
 
-def _limit_threads(threads: int) -> None:
-    """Keep each worker's math libraries to its share of the cores (set before they load)."""
+def _pin(cores: frozenset[int]) -> int:
+    """Run this worker on ``cores`` only and keep its math libraries to as many threads (before they load).
+
+    Returns the thread count. Thread pools sized from the process's CPU affinity
+    (Whisper, OCR, torch, FFmpeg's decoder) follow the pinning by themselves.
+    """
+    if cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, cores)
+    threads = max(1, len(cores))
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, str(threads))
+        os.environ[name] = str(threads)
+    return threads
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -221,10 +232,10 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def _worker_main(
-    conn: Any, factory: Callable[[], "Pipeline"], options: "ScoreOptions", threads: int, parent_pid: int
+    conn: Any, factory: Callable[[], "Pipeline"], options: "ScoreOptions", cores: frozenset[int], parent_pid: int
 ) -> None:
     """Worker loop: build the pipeline once, report its versions for ``options``, then score tasks until told to stop."""
-    _limit_threads(threads)
+    threads = _pin(cores)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     _watch_parent(parent_pid)
     try:
@@ -271,10 +282,13 @@ class _Task:
 class _Worker:
     """One worker process and the duplex pipe to it."""
 
-    def __init__(self, context: Any, factory: Callable[[], "Pipeline"], options: "ScoreOptions", threads: int) -> None:
+    def __init__(
+        self, context: Any, factory: Callable[[], "Pipeline"], options: "ScoreOptions", cores: frozenset[int]
+    ) -> None:
+        self.cores = cores
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
-            target=_worker_main, args=(child, factory, options, threads, os.getpid()), name="vidscore-worker",
+            target=_worker_main, args=(child, factory, options, cores, os.getpid()), name="vidscore-worker",
             daemon=True,
         )
         self.process.start()
@@ -339,12 +353,23 @@ class BatchSummary:
         return rows
 
 
-def default_workers() -> int:
-    """Number of cores this process may use."""
+def usable_cores() -> list[int]:
+    """Ids of the cores this process may run on."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+        return sorted(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return list(range(os.cpu_count() or 1))
+
+
+def default_workers(worker_threads: int = 1) -> int:
+    """Workers that fill the usable cores with ``worker_threads`` cores each (at least one)."""
+    return max(1, len(usable_cores()) // worker_threads)
+
+
+def core_sets(workers: int, threads: int) -> list[frozenset[int]]:
+    """``threads`` consecutive usable cores for each of ``workers`` workers, wrapping round when there are too few."""
+    cores = usable_cores()
+    return [frozenset(cores[(w * threads + t) % len(cores)] for t in range(threads)) for w in range(workers)]
 
 
 class _StopFlag:
@@ -374,6 +399,7 @@ def run_batch(
     base_options: "ScoreOptions",
     factory: Callable[[], "Pipeline"],
     workers: int | None = None,
+    worker_threads: int = 1,
     timeout_s: float | None = None,
     resume: bool = False,
     retry_failed: bool = False,
@@ -386,14 +412,18 @@ def run_batch(
         store: the results store, written by this process only.
         base_options: score options; manifest values override them per video.
         factory: picklable callable building the pipeline in each worker (e.g. :class:`PipelineSpec`).
-        workers: worker processes, >= 1 (default: the number of cores).
+        workers: worker processes, >= 1 (default: usable cores // ``worker_threads``).
+        worker_threads: cores each worker is pinned to and threads it uses, >= 1 (default 1: one
+            single-threaded process per core, the best throughput; raise it to finish each video sooner).
         timeout_s: wall-clock limit per video in seconds, > 0 (default: ``base_options.limits.timeout_s``).
         resume: skip videos whose (content hash, versions key) is already in the store (their
             manifest labels are still updated).
         retry_failed: with ``resume``, score again the videos stored as failed.
         progress: show progress bars (None: only on a terminal).
     """
-    workers = default_workers() if workers is None else workers
+    if not isinstance(worker_threads, int) or worker_threads < 1:
+        raise ValueError(f"worker_threads must be an integer >= 1, got {worker_threads!r}")
+    workers = default_workers(worker_threads) if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
     timeout_s = base_options.limits.timeout_s if timeout_s is None else timeout_s
@@ -404,7 +434,7 @@ def run_batch(
     summary = BatchSummary(inputs=len(items))
     clock = time.monotonic()
     with _StopFlag() as stop:
-        pool = _Pool(factory, base_options, min(workers, len(items)), default_workers())
+        pool = _Pool(factory, base_options, min(workers, len(items)), worker_threads)
         try:
             hashed = _hash_all(items, stop, progress)
             versions = pool.versions(stop)
@@ -523,12 +553,11 @@ def _score_all(
 class _Pool:
     """Worker processes: start, hand out tasks, collect replies, kill and replace stuck or dead ones."""
 
-    def __init__(self, factory: Callable[[], "Pipeline"], options: "ScoreOptions", size: int, cores: int) -> None:
+    def __init__(self, factory: Callable[[], "Pipeline"], options: "ScoreOptions", size: int, threads: int) -> None:
         self.factory = factory
         self.options = options
-        self.threads = max(1, cores // size)
         self.context = get_context("spawn")
-        self.workers = [_Worker(self.context, factory, options, self.threads) for _ in range(size)]
+        self.workers = [_Worker(self.context, factory, options, cores) for cores in core_sets(size, threads)]
         self._versions: dict[str, Any] | None = None
         self.start_failures = 0
 
@@ -546,7 +575,7 @@ class _Pool:
 
     def replace(self, worker: _Worker) -> None:
         worker.kill()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.factory, self.options, self.threads)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.factory, self.options, worker.cores)
 
     def wait(self, timeout_s: float | None, stop: _StopFlag) -> list[tuple[_Worker, tuple[Any, ...]]]:
         """Wait up to ``_POLL_S`` for replies; returns (worker, reply) for finished, timed-out and dead tasks."""

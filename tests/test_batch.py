@@ -332,3 +332,18 @@ def test_rubric_choice_is_part_of_the_versions_key(tmp_path: Path) -> None:
     before, after = pipeline_versions(pipeline, default), pipeline_versions(pipeline, other)
     assert after["rubric"].endswith("@999") and before["rubric"] != after["rubric"]
     assert versions_key(before, key_options(default)) != versions_key(after, key_options(other))
+
+
+def test_each_worker_gets_its_own_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scorer.batch as batch
+
+    monkeypatch.setattr(batch, "usable_cores", lambda: [0, 1, 2, 3])
+    assert batch.core_sets(4, 1) == [frozenset({0}), frozenset({1}), frozenset({2}), frozenset({3})]
+    assert batch.core_sets(2, 2) == [frozenset({0, 1}), frozenset({2, 3})]
+    assert batch.core_sets(5, 1)[4] == frozenset({0})  # more workers than cores: wrap round
+    assert batch.default_workers() == 4 and batch.default_workers(2) == 2 and batch.default_workers(8) == 1
+
+
+def test_worker_threads_must_be_positive(tmp_path: Path) -> None:
+    with ResultStore(tmp_path / "s.db") as store, pytest.raises(ValueError, match="worker_threads"):
+        run_batch([BatchItem(str(tmp_path / "a.mp4"))], store, ScoreOptions(), PipelineSpec(), worker_threads=0)
