@@ -15,10 +15,16 @@ How things are measured:
 * each second is silence (< 10 % active frames), speech (its energy keeps dipping
   between syllables, low short-time-energy ratio >= 0.15, and its pitch moves,
   >= 0.7 semitone spread) or music/other sound;
-* tempo and beat strength come from the onset envelope (beat strength = peak of
-  its normalised autocorrelation at 60-200 BPM lags);
+* onsets come from the spectral flux of the dB spectrum (512-point STFT); tempo
+  and beat strength come from that onset envelope (beat strength = peak of its
+  normalised autocorrelation at 60-200 BPM lags; tempo = median of librosa's
+  estimate over 60 s windows);
 * arousal mixes loudness, pitch variability, onset rate and spectral brightness,
   each mapped to [0, 1].
+
+Frame measures are computed over ``CHUNK_FRAMES`` frames at a time on zero-padded
+windows, exactly as librosa's centred framing would over the whole track, so
+memory stays flat however long the video is.
 
 librosa is imported lazily with a writable ``NUMBA_CACHE_DIR`` (under the
 vidscore cache) and warmed up once per process.
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +47,10 @@ HOP = 320  # 20 ms at 16 kHz
 SEGMENT_S = 3.0
 FMIN_HZ, FMAX_HZ = 65.0, 400.0
 CLIP_LEVEL = 0.99
+CHUNK_FRAMES = 1500  # frames (30 s) analysed at a time
+RMS_FRAME, YIN_FRAME, STFT_FRAME = 2 * HOP, 1024, 512  # frame lengths (samples)
+TOP_DB = 80.0  # dB spectrum floor below the track's loudest bin (librosa's amplitude_to_db default)
+TEMPO_WINDOW_S = 60.0
 
 
 def active_frames(levels: np.ndarray) -> np.ndarray:
@@ -80,30 +91,100 @@ def _semitones(f0: np.ndarray, ref: float) -> np.ndarray:
     return 12.0 * np.log2(f0 / ref)
 
 
+def _windows(y: np.ndarray, frame_length: int) -> Iterator[np.ndarray]:
+    """Zero-padded stretches of ``y`` holding ``CHUNK_FRAMES`` frames each (the last fewer).
+
+    Frame ``k`` is centred on sample ``k * HOP``, as with librosa's ``center=True`` and
+    constant padding, so analysing each stretch with ``center=False`` and joining the
+    results gives the same frames as one call over the whole track: 1 + len(y) // HOP.
+    """
+    total = 1 + y.size // HOP
+    half = frame_length // 2
+    for first in range(0, total, CHUNK_FRAMES):
+        last = min(total, first + CHUNK_FRAMES) - 1
+        start, stop = first * HOP - half, last * HOP - half + frame_length
+        window = np.zeros(stop - start, dtype=np.float32)
+        lo, hi = max(start, 0), min(stop, y.size)
+        if hi > lo:
+            window[lo - start : hi - start] = y[lo:hi]
+        yield window
+
+
+def _magnitudes(librosa: Any, y: np.ndarray) -> Iterator[np.ndarray]:
+    """|STFT| (512 points, 20 ms hop) per stretch, float32 of shape (257, frames)."""
+    for window in _windows(y, STFT_FRAME):
+        yield np.abs(librosa.stft(window, n_fft=STFT_FRAME, hop_length=HOP, center=False))
+
+
+def _spectral_flux(librosa: Any, y: np.ndarray, peak: float) -> np.ndarray:
+    """Onset envelope: mean rise of the dB spectrum (ref ``peak``, floor -``TOP_DB``) from the previous frame."""
+    envelope: list[np.ndarray] = []
+    previous: np.ndarray | None = None
+    for magnitude in _magnitudes(librosa, y):
+        db = np.maximum(librosa.amplitude_to_db(magnitude, ref=peak, top_db=None), -TOP_DB)
+        joined = db if previous is None else np.concatenate([previous, db], axis=1)
+        rise = np.maximum(0.0, np.diff(joined, axis=1)).mean(axis=0)
+        envelope.append(np.concatenate([[0.0], rise]) if previous is None else rise)
+        previous = db[:, -1:]
+    return np.concatenate(envelope).astype(np.float32)
+
+
+def _beat(librosa: Any, onset_env: np.ndarray, sample_rate: int) -> tuple[float | None, float]:
+    """(tempo in BPM or None, beat strength 0-1) of an onset envelope on the 20 ms grid."""
+    frames_per_s = sample_rate / HOP
+    if onset_env.size <= 4 * frames_per_s or onset_env.std() <= 1e-6:
+        return None, 0.0
+    env = onset_env - onset_env.mean()
+    lo, hi = int(frames_per_s * 60 / 200), int(frames_per_s * 60 / 60)
+    if hi >= env.size:
+        return None, 0.0
+    energy = float(np.dot(env, env))
+    lags = range(lo, hi + 1)
+    ac = np.array([np.dot(env[:-lag], env[lag:]) for lag in lags]) / (energy if energy > 0 else 1.0)
+    beat_strength = float(np.clip(ac.max(), 0.0, 1.0))
+    if beat_strength < 0.2:
+        return None, beat_strength
+    step = int(TEMPO_WINDOW_S * frames_per_s)
+    estimates = [
+        float(librosa.feature.tempo(onset_envelope=onset_env[i : i + step], sr=sample_rate, hop_length=HOP)[0])
+        for i in range(0, onset_env.size, step)
+        if onset_env[i : i + step].size > 4 * frames_per_s
+    ]
+    estimates = [bpm for bpm in estimates if bpm > 0]
+    return (float(np.clip(np.median(estimates), 30.0, 300.0)) if estimates else None), beat_strength
+
+
 def _analyse(librosa: Any, samples: np.ndarray, sample_rate: int) -> ProsodyAnalysis:
     y = np.ascontiguousarray(samples, dtype=np.float32)
     duration = y.size / sample_rate
-    # Frame levels on the 20 ms hop grid.
-    rms = librosa.feature.rms(y=y, frame_length=2 * HOP, hop_length=HOP, center=True)[0]
+    frames_per_s = sample_rate / HOP
+    # Frame levels (RMS of 40 ms), YIN pitch and spectral centroid on the 20 ms hop grid, a stretch at a time.
+    rms = np.concatenate(
+        [librosa.feature.rms(y=w, frame_length=RMS_FRAME, hop_length=HOP, center=False)[0] for w in _windows(y, RMS_FRAME)]
+    )
+    f0 = np.concatenate(
+        [
+            librosa.yin(w, fmin=FMIN_HZ, fmax=FMAX_HZ, sr=sample_rate, frame_length=YIN_FRAME, hop_length=HOP, center=False)
+            for w in _windows(y, YIN_FRAME)
+        ]
+    )
+    centroid_parts, peak = [], 0.0
+    for magnitude in _magnitudes(librosa, y):
+        centroid_parts.append(librosa.feature.spectral_centroid(S=magnitude, sr=sample_rate, n_fft=STFT_FRAME)[0])
+        peak = max(peak, float(magnitude.max(initial=0.0)))
+    onset_env = _spectral_flux(librosa, y, peak if peak > 0 else 1.0)
+    onsets = librosa.onset.onset_detect(onset_envelope=onset_env, sr=sample_rate, hop_length=HOP, units="time")
+
     levels = 20.0 * np.log10(np.maximum(rms, 1e-6))
     active = active_frames(levels)
-    frames_per_s = sample_rate / HOP
-
-    # Pitch: YIN on the whole track, kept on active frames where it is locally stable.
-    f0 = librosa.yin(y, fmin=FMIN_HZ, fmax=FMAX_HZ, sr=sample_rate, frame_length=1024, hop_length=HOP)
     n = min(f0.size, levels.size)
     f0, levels, active, rms = f0[:n], levels[:n], active[:n], rms[:n]
+    centroid = np.concatenate(centroid_parts)[:n]
     st = _semitones(np.maximum(f0, 1.0), 100.0)
     stable = np.zeros(n, dtype=bool)
     if n > 2:
         stable[1:-1] = (np.abs(st[1:-1] - st[:-2]) < 1.0) & (np.abs(st[2:] - st[1:-1]) < 1.0)
     voiced = active & stable & (f0 > FMIN_HZ * 1.05) & (f0 < FMAX_HZ * 0.95)
-
-    # Spectral brightness and onsets.
-    spectrum = np.abs(librosa.stft(y, n_fft=512, hop_length=HOP))
-    centroid = librosa.feature.spectral_centroid(S=spectrum, sr=sample_rate)[0][:n]
-    onset_env = librosa.onset.onset_strength(S=librosa.amplitude_to_db(spectrum, ref=np.max), sr=sample_rate, hop_length=HOP)
-    onsets = librosa.onset.onset_detect(onset_envelope=onset_env, sr=sample_rate, hop_length=HOP, units="time")
 
     # Per-second classes: silence / speech / music.
     per_s = int(round(frames_per_s))
@@ -123,18 +204,7 @@ def _analyse(librosa: Any, samples: np.ndarray, sample_rate: int) -> ProsodyAnal
         classes.append("speech" if speechy else "music")
     shares = {c: classes.count(c) / len(classes) for c in ("speech", "music", "silence")}
 
-    # Tempo and beat strength from the onset envelope.
-    tempo: float | None = None
-    beat_strength = 0.0
-    if onset_env.size > 4 * frames_per_s and onset_env.std() > 1e-6:
-        env = onset_env - onset_env.mean()
-        ac = np.correlate(env, env, mode="full")[env.size - 1 :]
-        ac /= ac[0] if ac[0] > 0 else 1.0
-        lo, hi = int(frames_per_s * 60 / 200), int(frames_per_s * 60 / 60)
-        if hi < ac.size:
-            beat_strength = float(np.clip(ac[lo : hi + 1].max(), 0.0, 1.0))
-        bpm = librosa.feature.tempo(onset_envelope=onset_env, sr=sample_rate, hop_length=HOP)
-        tempo = float(np.clip(bpm[0], 30.0, 300.0)) if bpm.size and bpm[0] > 0 and beat_strength >= 0.2 else None
+    tempo, beat_strength = _beat(librosa, onset_env, sample_rate)
 
     levels_active = levels[active]
     smoothed = np.convolve(levels, np.ones(12) / 12, mode="same")[active] if active.any() else levels_active
@@ -149,7 +219,7 @@ def _analyse(librosa: Any, samples: np.ndarray, sample_rate: int) -> ProsodyAnal
         "silence_share": shares["silence"],
         "tempo_bpm": tempo if shares["music"] >= 0.2 else None,
         "beat_strength": beat_strength,
-        "clipping_share": float(np.mean(np.abs(y) >= CLIP_LEVEL)) if y.size else 0.0,
+        "clipping_share": float(np.count_nonzero((y >= CLIP_LEVEL) | (y <= -CLIP_LEVEL)) / y.size) if y.size else 0.0,
     }
 
     segments: list[ProsodySegment] = []
