@@ -8,6 +8,10 @@ multilingual one already on disk; a model whose name contains
 "multilingual", "paraphrase-xlm", "labse", "m3" or "bge-m3" is treated as
 covering Chinese too. Models load with ``HF_HUB_OFFLINE=1``: nothing is
 downloaded at run time.
+
+The default model runs on :class:`features.bert_numpy.NumpyBertEncoder` (same
+embeddings, no torch import: a cold ``vidscore score`` saves several seconds);
+any other model runs on sentence-transformers.
 """
 
 from __future__ import annotations
@@ -43,9 +47,27 @@ def model_languages(name: str | None) -> frozenset[str]:
     return frozenset({"en"} | ({"zh"} if any(hint in lowered for hint in _MULTILINGUAL_HINTS) else set()))
 
 
+class _SentenceTransformersModel:
+    """A sentence-transformers model behind the ``encode(texts) -> normalised float32 rows`` interface."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # short texts: one thread is fastest and does not fight the frame pass
+        try:
+            vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        finally:
+            torch.set_num_threads(threads)
+        return np.asarray(vectors, dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class TextEncoder:
-    """A loaded sentence-transformers model and the languages ("en", "zh") it covers."""
+    """A loaded sentence encoder (``model.encode(texts)``) and the languages ("en", "zh") it covers."""
 
     name: str
     model: Any
@@ -59,35 +81,33 @@ class TextEncoder:
         """L2-normalised embeddings, shape (len(texts), dim), float32."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
-        import torch
-
         with _LOCK:  # one model shared by extractors that may run in two threads
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)  # short texts: one thread is fastest and does not fight the frame pass
-            try:
-                vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
-            finally:
-                torch.set_num_threads(threads)
-        return np.asarray(vectors, dtype=np.float32)
+            return self.model.encode(list(texts))
 
 
 @lru_cache(maxsize=4)
 def load_encoder(name: str | None = None) -> TextEncoder:
     """Load (once per process) the sentence-transformers model ``name`` (None = all-MiniLM-L6-v2), offline."""
+    label = name or DEFAULT_MODEL
+    if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        from features.bert_numpy import NumpyBertEncoder
+
+        return TextEncoder(name=label, model=NumpyBertEncoder(default_model_dir()), languages=model_languages(name))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+    except ImportError:
+        raise ConfigError(f"Text model {label!r} needs sentence-transformers and torch: "
+                          'pip install torch==2.13.0 sentence-transformers.') from None
 
     transformers_logging.disable_progress_bar()  # no "Loading weights" bar on the user's terminal
-
-    label = name or DEFAULT_MODEL
-    location = default_model_dir() if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}") else name
     try:
-        model = SentenceTransformer(location, device="cpu")
+        model = SentenceTransformer(name, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any loader failure is a user configuration problem
         raise ConfigError(f"Cannot load text model {label!r} offline ({type(exc).__name__}); give a local path or an already cached model.") from None
-    return TextEncoder(name=label, model=model, languages=model_languages(name))
+    return TextEncoder(name=label, model=_SentenceTransformersModel(model), languages=model_languages(name))
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
