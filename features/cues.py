@@ -42,7 +42,7 @@ LANGUAGES = ("en", "zh")
 MACROS = {
     "{NUM}": r"(?:\d[\d,.]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
              r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-             r"sixteen|seventeen|eighteen|nineteen|hundred|a hundred|half a|a dozen|dozens of|a few|a handful of|a couple of|"
+             r"sixteen|seventeen|eighteen|nineteen|hundred|a hundred|half a|a dozen|dozens of|a few|a handful of|a handful|a couple of|"
              r"a couple|several)",
     "{ZNUM}": r"(?:[0-9０-９.]+|[零一二两三四五六七八九十百千万亿几多半]+)",
 }
@@ -80,6 +80,7 @@ class _Rule:
     method: str
     personal: bool = False  # only counts in a first-person sentence
     anchored: bool = False  # only counts in a first-person sentence that also holds a time anchor
+    prefix: bool = False  # a Chinese term may end inside a longer jieba token it starts (环保 in 环保型)
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,11 @@ class CueLexicon:
         zh_words: set[str] = set()
         for cue, spec in cues.items():
             self.negatable[cue] = bool(spec.get("negatable", True))
+            prefix = bool(spec.get("zh_prefix", False))
             for lang in LANGUAGES:
                 part = spec.get(lang) or {}
                 for term in part.get("terms") or []:
-                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon"))
+                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon", prefix=prefix and lang == "zh"))
                     if lang == "zh":
                         zh_words.add(str(term))
                 for pattern in part.get("patterns") or []:
@@ -164,7 +166,7 @@ class CueLexicon:
                 a, b = found.span()
                 if a == b:
                     continue
-                if language == "zh" and not _zh_aligned(text, a, b, starts, ends, rule.method == "pattern"):
+                if language == "zh" and not _zh_aligned(text, a, b, starts, ends, rule.method == "pattern", rule.prefix):
                     continue
                 if any(_overlaps(x.span(), (a, b)) for ex in self.excludes[(rule.cue, language)] for x in ex.finditer(text)):
                     continue
@@ -252,18 +254,20 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _zh_aligned(text: str, a: int, b: int, starts: set[int], ends: set[int], pattern: bool = False) -> bool:
+def _zh_aligned(text: str, a: int, b: int, starts: set[int], ends: set[int], pattern: bool = False, prefix: bool = False) -> bool:
     """Match boundaries must fall on jieba token boundaries.
 
     ASCII digits/letters at the edges are exempt; for regular-expression patterns
     Chinese numerals are exempt too, since jieba glues them to measure words
     ("送一盒" splits as 送|一盒, yet the pattern "送{ZNUM}" should count).
+    With ``prefix`` a match that starts on a token start may end inside that token
+    ("手工" in 手工艺品, "公益" in 公益活动).
     """
     def loose(char: str) -> bool:
         return not _is_cjk(char) or (pattern and char in _ZH_NUMERALS)
 
     start_ok = a in starts or a in ends or loose(text[a])
-    end_ok = b in ends or b in starts or loose(text[b - 1]) or (b < len(text) and text[b] in _PARTICLES and b + 1 in ends)
+    end_ok = b in ends or b in starts or loose(text[b - 1]) or (b < len(text) and text[b] in _PARTICLES and b + 1 in ends) or (prefix and a in starts)
     return start_ok and end_ok
 
 

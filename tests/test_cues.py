@@ -234,3 +234,49 @@ def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
     assert detector.types_in("We compared three deals.") == set()  # {NUM} expands inside exclude
     assert detector.types_in("I was a nurse years ago.") == {"storytelling"}
     assert detector.types_in("I was a nurse.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # deadlines and stock in free word order, digits or numerals
+        ("Pre-orders wrap up Thursday at noon.", {"scarcity"}),
+        ("Twenty minutes until this bundle vanishes.", {"scarcity"}),
+        ("The few we have left are in the back.", {"scarcity"}),
+        ("本周日晚上结束预售。", {"scarcity"}),
+        ("剩下的不到五十份。", {"scarcity"}),
+        ("每单限买两个。", {"scarcity"}),
+        ("零点一过，价格就回去了。", {"scarcity"}),
+        # price paraphrases
+        ("That's a quarter off the usual price.", {"price_promo"}),
+        ("The kit is 25 bucks cheaper during the live.", {"price_promo"}),
+        ("You pay for one pair and take home two.", {"price_promo"}),
+        ("The refill pouch uses 80% less plastic.", {"values"}),  # a percentage that is no discount
+        # narrative anchors and values inside jieba compounds
+        ("We opened the bakery in 2015 with one oven.", {"storytelling"}),
+        ("Last August I was too anxious to leave the house.", {"storytelling"}),
+        ("这些都是传统手工艺品。", {"values"}),
+        ("包装用的是再生纸。", {"values"}),
+        # a relative clause "还没拍的" does not negate the call to action that follows
+        ("还没拍的抓紧。", {"call_to_action"}),
+    ],
+)
+def test_general_patterns_for_weak_types(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The store closes at 9 on weekdays.",  # opening hours are no deadline
+        "The sale section on their site is a mess to navigate.",
+        "现在库存还有好几千件。",  # a large stock count is no scarcity
+        "购物车里的东西我还没来得及付款。",  # mentions of cart, link, like without urging the viewer
+        "上次那个链接我点进去发现是别的店。",
+        "你们点赞的那条视频我也看到了。",
+        "直播间的小黄车今天有点卡。",
+        "这个独立包装很方便。",  # 独立 as a packaging term, not independence
+    ],
+)
+def test_new_patterns_keep_hard_negatives(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
