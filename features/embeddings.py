@@ -16,14 +16,18 @@ any other model runs on sentence-transformers.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from features.whisper_models import cache_dir
 from scorer.errors import ConfigError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -72,6 +76,7 @@ class TextEncoder:
     name: str
     model: Any
     languages: frozenset[str]
+    identity: str = ""  # what the weights are (name, or folder + weight file size and time) for the disk cache
 
     def covers(self, language: str) -> bool:
         """True when the model embeds ``language`` ("en" or "zh") meaningfully."""
@@ -84,6 +89,41 @@ class TextEncoder:
         with _LOCK:  # one model shared by extractors that may run in two threads
             return self.model.encode(list(texts))
 
+    def encode_fixed(self, texts: list[str]) -> np.ndarray:
+        """:meth:`encode` for texts that ship with vidscore (prototypes, niche descriptions), kept on disk.
+
+        Stored under ``<cache>/embeddings`` keyed by the model identity and the texts,
+        so a cold process reads them instead of embedding them again; computed
+        normally when the cache cannot be read or written.
+        """
+        key = hashlib.sha256(json.dumps([self.identity or self.name, list(texts)]).encode("utf-8")).hexdigest()
+        path = cache_dir() / "embeddings" / f"{key[:40]}.npy"
+        try:
+            stored = np.load(path, allow_pickle=False)
+            if stored.shape[0] == len(texts) and stored.dtype == np.float32:
+                return stored
+        except (OSError, ValueError):
+            pass
+        vectors = self.encode(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
+                np.save(handle, vectors, allow_pickle=False)
+            os.replace(partial, path)
+        except OSError:
+            pass  # a read-only cache only costs the embedding time
+        return vectors
+
+
+def _identity(name: str, folder: str | None = None) -> str:
+    """Model name plus, for a local folder, where it is and the size and time of its weight files."""
+    root = Path(folder or name)
+    if not root.is_dir():
+        return name
+    weights = sorted(p for p in root.glob("*") if p.suffix in {".safetensors", ".bin"})
+    return json.dumps([name, str(root.resolve())] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in weights])
+
 
 @lru_cache(maxsize=4)
 def load_encoder(name: str | None = None) -> TextEncoder:
@@ -92,7 +132,8 @@ def load_encoder(name: str | None = None) -> TextEncoder:
     if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
         from features.bert_numpy import NumpyBertEncoder
 
-        return TextEncoder(name=label, model=NumpyBertEncoder(default_model_dir()), languages=model_languages(name))
+        folder = default_model_dir()
+        return TextEncoder(label, NumpyBertEncoder(folder), model_languages(name), _identity(label, folder))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
@@ -107,7 +148,7 @@ def load_encoder(name: str | None = None) -> TextEncoder:
         model = SentenceTransformer(name, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any loader failure is a user configuration problem
         raise ConfigError(f"Cannot load text model {label!r} offline ({type(exc).__name__}); give a local path or an already cached model.") from None
-    return TextEncoder(name=label, model=_SentenceTransformersModel(model), languages=model_languages(name))
+    return TextEncoder(label, _SentenceTransformersModel(model), model_languages(name), _identity(label))
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -19,10 +19,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
 from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
+from scorer.yaml_data import load_yaml
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 
@@ -43,7 +43,7 @@ class EmotionLexicon:
 @lru_cache(maxsize=1)
 def load_emotion_lexicon() -> EmotionLexicon:
     """The shipped ``features/data/emotion.yaml``, parsed once."""
-    data = yaml.safe_load(resources.files("features").joinpath("data/emotion.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(resources.files("features").joinpath("data/emotion.yaml").read_text(encoding="utf-8")) or {}
     langs = ("en", "zh")
     words = {
         lang: {str(w).lower(): (float(v[0]), float(v[1])) for w, v in ((data.get("words") or {}).get(lang) or {}).items()}

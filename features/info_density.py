@@ -17,11 +17,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.niche import NicheClassifier, shared_classifier, video_niche
 from features.text_sources import TextSpan, collect, english_words, has_cjk, text_language, zh_tokens
+from scorer.yaml_data import load_yaml
 
 MATTR_WINDOW = 50  # tokens per window of the moving-average type-token ratio
 _EN_NUMBER = r"\d+(?:[.,]\d+)?"
@@ -52,7 +52,7 @@ def _stopwords(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> InfoVocabulary:
     """The shipped ``info.yaml`` and stop-word lists, compiled once."""
-    data = yaml.safe_load(resources.files("features").joinpath("data/info.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(resources.files("features").joinpath("data/info.yaml").read_text(encoding="utf-8")) or {}
     number = {"en": _EN_NUMBER, "zh": _ZH_NUMBER}
     facts = {
         lang: [re.compile(p.replace("{N}", number[lang]), re.IGNORECASE) for p in (data.get("facts") or {}).get(lang, [])]

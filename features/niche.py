@@ -20,12 +20,12 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.embeddings import TextEncoder, load_encoder, model_languages
 from features.text_sources import collect, has_cjk, text_language, zh_tokens
 from scorer.errors import ConfigError
+from scorer.yaml_data import load_yaml
 
 EMBEDDING_WEIGHT = 0.5  # share of the embedding evidence for text the model covers
 SOFTMAX_TEMPERATURE = 0.04  # cosine differences of ~0.04 change the odds e-fold
@@ -146,7 +146,7 @@ def load_taxonomy(path: str | None = None) -> NicheTaxonomy:
     else:
         with open(path, encoding="utf-8") as handle:
             raw = handle.read()
-    return NicheTaxonomy(yaml.safe_load(raw) or {})
+    return NicheTaxonomy(load_yaml(raw) or {})
 
 
 class NicheClassifier:
@@ -175,7 +175,7 @@ class NicheClassifier:
                     if text:
                         owners.append(i)
                         texts.append(text)
-            self._prototypes = (np.array(owners), encoder.encode(texts))
+            self._prototypes = (np.array(owners), encoder.encode_fixed(texts))
         return self._prototypes
 
     def embedding_scores(self, texts: list[str]) -> np.ndarray | None:

@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata, spearmanr
 from sklearn.isotonic import IsotonicRegression, isotonic_regression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
@@ -441,6 +440,8 @@ def fit_outcome(
     binary = set(np.unique(y)) <= {0.0, 1.0}
     if binary and min(int(y.sum()), int(n - y.sum())) < MIN_CLASS:
         raise ConfigError(f"label {target!r} is 0/1 with fewer than {MIN_CLASS} videos in one class; add more videos.")
+    from scipy.stats import rankdata, spearmanr  # slow to import: only when calibrating
+
     t = 100.0 * y if binary else 100.0 * (rankdata(y) - 0.5) / n
 
     items = rubric.dimensions[dimension]
@@ -707,14 +708,3 @@ def load_model(path: str | Path) -> CalibratedScorer:
         return CalibratedScorer(rubric, models, info)
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path}: malformed model file ({type(exc).__name__}: {exc}).") from None
-
-
-def resolve_scorer(rubric: str | None = None, model: str | None = None) -> tuple[Rubric, Any]:
-    """(rubric, scorer) for ``--rubric`` / ``--model``; a model carries its own rubric."""
-    if model:
-        if rubric:
-            raise ConfigError("--model already contains the rubric it was fitted with; drop --rubric.")
-        scorer = load_model(model)
-        return scorer.rubric_, scorer
-    loaded = load_rubric(rubric or "default")
-    return loaded, RubricScorer(loaded).fit()

@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
+from scorer.errors import ConfigError
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem, load_rubric
 
 BASELINE = 50.0
@@ -181,3 +182,19 @@ def as_signal_dicts(X: Any, names: Sequence[str]) -> list[Mapping[str, Any]]:
     if not all(isinstance(row, Mapping) for row in rows):
         raise ValueError("X must be a sequence of {signal: value} dicts, a DataFrame or a 2-D array")
     return rows
+
+
+def resolve_scorer(rubric: str | None = None, model: str | None = None) -> tuple[Rubric, Any]:
+    """(rubric, scorer) for ``--rubric`` / ``--model``; a model carries its own rubric.
+
+    The calibration module (and the parts of scikit-learn it needs) is imported only for ``--model``.
+    """
+    if model:
+        if rubric:
+            raise ConfigError("--model already contains the rubric it was fitted with; drop --rubric.")
+        from scorer.calibrate import load_model
+
+        scorer = load_model(model)
+        return scorer.rubric_, scorer
+    loaded = load_rubric(rubric or "default")
+    return loaded, RubricScorer(loaded).fit()

@@ -30,8 +30,7 @@ from scorer.errors import InputError, VidscoreError
 from scorer.media import MediaLimits, probe
 from scorer.result import build_result
 from scorer.rubric import Rubric, load_rubric
-from scorer.model import RubricScorer
-from scorer.calibrate import resolve_scorer
+from scorer.model import RubricScorer, resolve_scorer
 from scorer.explain import annotate
 
 PIPELINE_VERSION = "1"

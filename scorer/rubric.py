@@ -51,6 +51,7 @@ from typing import Any
 import yaml
 
 from scorer.errors import ConfigError
+from scorer.yaml_data import load_yaml
 
 DIMENSIONS = ("quality", "immersion", "persuasion")
 DIRECTIONS = ("higher", "lower", "band", "penalty")
@@ -206,7 +207,7 @@ def load_rubric(name_or_path: str, known_signals: Set[str] | Mapping[str, Any] |
         text = resources.files("rubrics").joinpath(f"{name_or_path}.yaml").read_text(encoding="utf-8")
         source = f"rubrics/{name_or_path}.yaml"
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML ({str(exc).splitlines()[0]}).") from None
     return parse_rubric(data, source, known_signals)

@@ -53,3 +53,18 @@ def test_the_default_encoder_does_not_import_torch() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert load_encoder().name == "all-MiniLM-L6-v2"
+
+
+def test_fixed_texts_are_embedded_once_and_then_read_from_the_cache(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("VIDSCORE_CACHE_DIR", str(tmp_path))
+    encoder = load_encoder()
+    first = encoder.encode_fixed(["only a few left", "link below"])
+    assert len(list((tmp_path / "embeddings").glob("*.npy"))) == 1
+
+    def refuse(texts: list[str]) -> np.ndarray:
+        raise AssertionError("embedded again instead of read from the cache")
+
+    monkeypatch.setattr(encoder.model, "encode", refuse)
+    np.testing.assert_array_equal(encoder.encode_fixed(["only a few left", "link below"]), first)
+    with pytest.raises(AssertionError, match="embedded again"):
+        encoder.encode_fixed(["other texts are not in the cache"])

@@ -63,7 +63,7 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
 
 def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
     """``ScoreOptions`` from parsed score options."""
-    from scorer.calibrate import resolve_scorer
+    from scorer.model import resolve_scorer
     from scorer.pipeline import ScoreOptions
 
     extractor_options: dict[str, Any] = {"language": args.language}
