@@ -21,11 +21,11 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.embeddings import TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
+from scorer.yaml_data import load_yaml
 
 CUE_TYPES = (
     "scarcity",
@@ -299,7 +299,7 @@ def load_lexicon(path: str | None = None) -> CueLexicon:
     else:
         with open(path, encoding="utf-8") as handle:
             raw = handle.read()
-    return CueLexicon(yaml.safe_load(raw) or {})
+    return CueLexicon(load_yaml(raw) or {})
 
 
 class CueDetector:
@@ -346,7 +346,7 @@ class CueDetector:
             protos = self.lexicon.prototypes
             labels = np.array([cue for cue in CUE_TYPES for _ in protos.get(cue, [])])
             texts = [p for cue in CUE_TYPES for p in protos.get(cue, [])]
-            self._prototypes = (labels, encoder.encode(texts), encoder.encode(self.lexicon.none_prototypes))
+            self._prototypes = (labels, encoder.encode_fixed(texts), encoder.encode_fixed(self.lexicon.none_prototypes))
         return self._prototypes
 
     def _paraphrases(self, sentences: list[Sentence], found: list[list[Cue]], index: list[int]) -> list[list[Cue]]:

@@ -280,3 +280,44 @@ def test_general_patterns_for_weak_types(lexical: CueDetector, text: str, expect
 )
 def test_new_patterns_keep_hard_negatives(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # scarcity: run caps, no second round, live-only, restock far away, end of the live
+        ("The collab is limited to 300 sets worldwide.", {"scarcity"}),
+        ("One-time release, no second run.", {"scarcity"}),
+        ("This shade is exclusive to this stream.", {"scarcity"}),
+        ("The next shipment isn't due until spring.", {"scarcity"}),
+        ("这套是本场专属，平时不上架。", {"scarcity"}),
+        ("这批卖完下一批要等到明年。", {"scarcity"}),
+        ("优惠券每人限领两张，领完为止。", {"scarcity", "price_promo"}),
+        # storytelling: "here's what happened", day N vs day M, months into, rock bottom
+        ("Here's what happened when I tried it on my sister.", {"storytelling"}),
+        ("Week 1 vs week 8, same lighting.", {"storytelling"}),
+        ("Three months into recovery, I could finally walk again.", {"storytelling"}),
+        # values: speaking up for, second-hand circulation, local brands, reusable
+        ("我们一直为流浪动物发声。", {"values"}),
+        ("闲置衣物循环起来，也是一种态度。", {"values"}),
+        ("这个保温杯可以重复使用，告别一次性杯子。", {"values"}),
+    ],
+)
+def test_dev4_patterns_for_weak_cells(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The deadline for entries was last Friday.",  # a past deadline
+        "Turn the oven dial and the countdown starts.",  # appliance countdown
+        "The last time I checked, it was sunny.",  # figure of speech, no narrative
+        "The episode was filmed three years ago.",  # a dated event that is not personal
+        "截止到目前，天气都还不错。",  # 截止 meaning "as of"
+        "这款手机回收能卖多少钱？",  # 回收 as trade-in
+        "环保袋是另外收费的，两块一个。",  # a product name, not a value claim
+    ],
+)
+def test_dev4_hard_negatives(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
