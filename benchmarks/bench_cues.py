@@ -9,8 +9,6 @@ against the target (>= 0.90 both, every type) and the worst ratio.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 import time
 from collections import Counter
@@ -19,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _labelled import read_rows, text_benchmark_parser  # noqa: E402
 from features.cues import CUE_TYPES, CueDetector  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
@@ -34,17 +33,13 @@ def _fmt(value: float | None) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT / "benchmarks/data/cues_eval.tsv"))
-    parser.add_argument("--text-model", default=None, help="sentence-transformers model, or 'none' for lexicon only")
-    parser.add_argument("--errors", action="store_true", help="print rows with a false positive or negative")
+    parser = text_benchmark_parser(__doc__.splitlines()[0], "cues_eval.tsv",
+                                   "sentence-transformers model, or 'none' for lexicon only")
     args = parser.parse_args()
     path = Path(args.data)
-    if not path.is_file():
-        print(f"no data at {path}; skipped")
+    rows = read_rows(path)
+    if rows is None:
         return 0
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     detector = CueDetector(text_model=args.text_model)
     started = time.perf_counter()
     tp: Counter[tuple[str, str]] = Counter()

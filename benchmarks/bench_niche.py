@@ -7,8 +7,6 @@ confusions, and the ratio to the targets (>= 0.85 English, >= 0.80 Chinese).
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 import time
 from collections import Counter
@@ -17,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _labelled import read_rows, text_benchmark_parser  # noqa: E402
 from features.niche import NicheClassifier  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
@@ -24,17 +23,13 @@ TARGETS = {"en": 0.85, "zh": 0.80}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT / "benchmarks/data/niche_eval.tsv"))
-    parser.add_argument("--text-model", default=None, help="sentence-transformers model, or 'none' for keywords only")
-    parser.add_argument("--errors", action="store_true", help="print the misclassified rows")
+    parser = text_benchmark_parser(__doc__.splitlines()[0], "niche_eval.tsv",
+                                   "sentence-transformers model, or 'none' for keywords only")
     args = parser.parse_args()
     path = Path(args.data)
-    if not path.is_file():
-        print(f"no data at {path}; skipped")
+    rows = read_rows(path)
+    if rows is None:
         return 0
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     classifier = NicheClassifier(text_model=args.text_model)
     started = time.perf_counter()
     right: Counter[str] = Counter()
