@@ -49,6 +49,10 @@ def test_noise_raises_noise_level_and_lowers_the_subscore():
     assert strictly([s["noise_level"] for s in series], +1)
     assert strictly([s["picture_quality"] for s in series], -1)
     assert series[2]["noise_level"] == pytest.approx(10, rel=0.35)  # the estimate is in luma levels
+    sharp = [s["sharpness"] for s in series]
+    assert max(sharp) <= sharp[0] + 0.02  # grain is not detail: sharpness does not rise with noise
+    blocks = [s["blockiness"] for s in series]
+    assert max(blocks) - min(blocks) < 0.1  # noise neither adds nor hides compression blocks
 
 
 def test_darkening_lowers_brightness_raises_crushed_shadows_and_lowers_the_subscore():
@@ -87,6 +91,9 @@ def test_estimators_on_known_images():
     blocky = cv2.resize(rng.integers(0, 255, (16, 16)).astype(np.uint8), (128, 128), interpolation=cv2.INTER_NEAREST)
     assert blockiness(blocky) == 1.0
     assert blockiness(cv2.GaussianBlur(noisy, (0, 0), 2)) < 0.1
+    faint = cv2.resize(rng.integers(120, 136, (16, 16)).astype(np.uint8), (128, 128), interpolation=cv2.INTER_NEAREST)
+    grainy = np.clip(faint + rng.normal(0, 8, faint.shape), 0, 255).astype(np.uint8)
+    assert blockiness(grainy) < 0.5 < blockiness(grainy, noise_sigma(grainy))  # with the noise removed, blocks show
 
 
 def test_letterbox_bars_and_aspect():
