@@ -12,6 +12,13 @@ Used by the speech extractor (``vidscore score``) and by ``vidscore transcribe``
 Language: "auto" detects it and keeps English or Chinese, whichever the model
 finds more likely when it hears some third language; "en" or "zh" forces it.
 Chinese output is converted to simplified characters (zhconv).
+
+Long tracks are recognised in pieces of at most ``PIECE_S`` seconds, cut at the
+quietest 20 ms within the last ``CUT_SEARCH_S`` seconds of each piece (a pause,
+not a word), so memory stays flat however long the video is (faster-whisper
+computes the log-mel spectrogram of everything it is given at once: about 1 MB
+per second). With language "auto" the first piece with speech decides it. The
+optional openai-whisper backend gets the whole track at once.
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ import numpy as np
 
 from features.base import Transcript, TranscriptSegment
 from features.whisper_models import DEFAULT_MODEL, cpu_threads, is_english_only, load_whisper
+from scorer.decode import AUDIO_SAMPLE_RATE
 from scorer.errors import ConfigError
 
+PIECE_S = 60.0  # longest stretch of audio recognised at once (s)
+CUT_SEARCH_S = 10.0  # a piece ends at the quietest 20 ms of its last this-many seconds
 LANGUAGES = ("auto", "en", "zh")
 BACKENDS = ("faster-whisper", "openai-whisper")
 SUPPORTED = ("en", "zh")
@@ -45,6 +55,39 @@ def _pick_supported(probabilities: list[tuple[str, float]] | None) -> str:
     """The more likely of English and Chinese in a (language, probability) list; English when unknown."""
     scores = {lang: prob for lang, prob in probabilities or () if lang in SUPPORTED}
     return max(SUPPORTED, key=lambda lang: scores.get(lang, 0.0))
+
+
+def pieces(samples: np.ndarray, sample_rate: int = AUDIO_SAMPLE_RATE, piece_s: float = PIECE_S,
+           search_s: float = CUT_SEARCH_S) -> list[tuple[int, int]]:
+    """(start, stop) sample ranges covering ``samples`` in order, each at most ``piece_s`` seconds.
+
+    Every cut but the last falls on the lowest-energy 20 ms frame of the final
+    ``search_s`` seconds of its piece.
+    """
+    if not 0 < search_s < piece_s:
+        raise ValueError(f"search_s must be in (0, piece_s), got {search_s!r} with piece_s {piece_s!r}")
+    longest, search, frame = int(piece_s * sample_rate), int(search_s * sample_rate), sample_rate // 50
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while samples.size - start > longest:
+        window = samples[start + longest - search : start + longest]
+        usable = window[: window.size // frame * frame].reshape(-1, frame)
+        quietest = int(np.argmin(np.mean(usable.astype(np.float32) ** 2, axis=1)))
+        cut = start + longest - search + quietest * frame + frame // 2
+        ranges.append((start, cut))
+        start = cut
+    ranges.append((start, samples.size))
+    return ranges
+
+
+def _shifted(segment: TranscriptSegment, offset_s: float) -> TranscriptSegment:
+    """``segment`` with its and its words' times moved later by ``offset_s`` seconds."""
+    return TranscriptSegment(
+        segment.start_s + offset_s,
+        segment.end_s + offset_s,
+        segment.text,
+        tuple((a + offset_s, b + offset_s, w) for a, b, w in segment.words),
+    )
 
 
 def _finish(language: str, segments: list[TranscriptSegment]) -> Transcript:
@@ -92,16 +135,24 @@ class FasterWhisperBackend:
         self.settings = settings
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Transcript of mono 16 kHz float32 ``samples``."""
+        """Transcript of mono 16 kHz float32 ``samples``, recognised a piece (:func:`pieces`) at a time."""
         model = load_whisper(self.settings.model, self.settings.threads)
         language = self.settings.language
         if is_english_only(self.settings.model):
             language = "en"
-        segments, info = self._run(model, samples, None if language == "auto" else language)
-        if language == "auto" and info.language not in SUPPORTED:
-            language = _pick_supported(info.all_language_probs)
-            segments, info = self._run(model, samples, language)
-        return _finish(info.language if language == "auto" else language, segments)
+        segments: list[TranscriptSegment] = []
+        guess = "en"  # language reported when no piece has speech
+        for start, stop in pieces(samples, AUDIO_SAMPLE_RATE, PIECE_S, CUT_SEARCH_S):
+            piece, offset = samples[start:stop], start / AUDIO_SAMPLE_RATE
+            found, info = self._run(model, piece, None if language == "auto" else language)
+            if language == "auto":
+                guess = info.language if info.language in SUPPORTED else _pick_supported(info.all_language_probs)
+                if info.language not in SUPPORTED:
+                    found, info = self._run(model, piece, guess)
+                if found:
+                    language = guess  # the first piece with speech decides
+            segments.extend(_shifted(s, offset) for s in found)
+        return _finish(guess if language == "auto" else language, segments)
 
     def _run(self, model: Any, samples: np.ndarray, language: str | None) -> tuple[list[TranscriptSegment], Any]:
         pieces, info = model.transcribe(

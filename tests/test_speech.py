@@ -158,3 +158,41 @@ def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="neither"):
         make_backend(AsrSettings(backend="openai-whisper", model=str(tmp_path / "missing.pt"))).transcribe(np.zeros(16_000, np.float32))
     assert whisper.available_models()
+
+
+def test_long_audio_is_cut_into_pieces_at_pauses() -> None:
+    from features.asr_backends import pieces
+
+    rate = 16_000
+    rng = np.random.default_rng(3)
+    samples = (0.3 * rng.standard_normal(150 * rate)).astype(np.float32)
+    for pause_s in (55.0, 108.0):  # quiet gaps inside each piece's search window
+        samples[int(pause_s * rate) : int((pause_s + 0.3) * rate)] = 0.0
+    ranges = pieces(samples, rate, piece_s=60.0, search_s=10.0)
+    assert ranges[0][0] == 0 and ranges[-1][1] == samples.size
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous, nothing lost
+    assert all(stop - start <= 60 * rate for start, stop in ranges)
+    cuts = [stop / rate for _, stop in ranges[:-1]]
+    assert cuts[0] == pytest.approx(55.15, abs=0.2) and cuts[1] == pytest.approx(108.15, abs=0.2)
+    assert pieces(samples[: 30 * rate], rate) == [(0, 30 * rate)]
+    with pytest.raises(ValueError, match="search_s"):
+        pieces(samples, rate, piece_s=5.0, search_s=5.0)
+
+
+@pytest.mark.models
+def test_pieces_are_transcribed_with_their_time_offsets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import features.asr_backends as asr
+
+    monkeypatch.setattr(asr, "PIECE_S", 6.0)
+    monkeypatch.setattr(asr, "CUT_SEARCH_S", 2.5)
+    first = load_samples(espeak_wav(tmp_path / "a.wav", "Hello everyone, welcome back."))
+    second = load_samples(espeak_wav(tmp_path / "b.wav", "The battery lasts two days."))
+    gap = np.zeros(int(5.0 * 16_000) - first.size, np.float32)  # the second line starts at 5 s
+    samples = np.concatenate([first, gap, second, np.zeros(8_000, np.float32)])
+    assert len(asr.pieces(samples, 16_000, 6.0, 2.5)) == 2
+    transcript = make_backend(AsrSettings(model="tiny.en")).transcribe(samples)
+    words = [w for s in transcript.segments for w in s.words]
+    assert "welcome" in transcript.text.lower() and "two days" in transcript.text.lower()
+    days = [a for a, _, w in words if "days" in w.lower()]
+    assert days and 5.5 <= days[0] <= 7.5  # "days" ends the line that starts at 5 s: shifted by the piece's start
+    assert all(a <= b for a, b, _ in words)
