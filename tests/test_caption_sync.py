@@ -28,7 +28,7 @@ BOTTOM = (0.2, 0.78, 0.8, 0.84)  # a subtitle's box (fractions of the frame)
 TOP = (0.1, 0.05, 0.9, 0.15)
 ZH_LINES = ((0.5, 2.5, "这款手机充电很快"), (2.5, 4.5, "两天只需要充一次"), (4.5, 6.5, "现在下单还送耳机"))
 EN_LINES = ((0.5, 2.5, "this phone charges fast"), (2.5, 4.5, "the battery lasts two days"), (4.5, 6.5, "order yours today"))
-FONT_EN = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+FONT_EN = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"  # fonts-noto-cjk (Latin glyphs too), installed by .ci/run
 
 
 def fake_info(duration_s: float) -> VideoInfo:
@@ -175,7 +175,7 @@ def captioned_clip(path: Path, lines: list[tuple[float, float, str]], seconds: f
     from PIL import Image, ImageDraw, ImageFont
 
     if not Path(FONT_EN).is_file():
-        pytest.skip("DejaVu fonts are not installed")
+        pytest.skip("Noto CJK font (fonts-noto-cjk) is not installed")
     font = ImageFont.truetype(FONT_EN, 40)
     background = np.random.default_rng(3).integers(60, 120, size=(1280, 720, 3)).astype(np.uint8)
     fps = 5
