@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from features.base import VideoContext
+from features.base import ExtractorOutput, VideoContext
 from features.screen_text import Block, Line, ScreenTextExtractor, bundled_model_paths, group_lines, is_caption_box, similar
 from mediagen import write_video
 from scorer.decode import FrameDecoder
@@ -96,17 +96,22 @@ def caption_painter(width: int, height: int, fps: int):  # noqa: ANN201 - a medi
     return paint
 
 
-@pytest.mark.models
-def test_ocr_reads_captions_and_the_banner_of_a_generated_clip(tmp_path: Path) -> None:
-    fps = 10
-    clip = write_video(tmp_path / "ad.mp4", width=720, height=1280, fps=fps, seconds=6.0, painter=caption_painter(720, 1280, fps))
+def read_clip(clip: Path) -> tuple[ScreenTextExtractor, VideoContext, ExtractorOutput]:
+    """Run the OCR extractor over every frame of ``clip``: (extractor, context with the spans, output)."""
     info = probe(str(clip))
     extractor = ScreenTextExtractor()
     context = VideoContext(info=info)
     extractor.start(context)
     for frame in FrameDecoder(info).frames():
         extractor.process_frame(frame)
-    output = extractor.validated(extractor.finish(context))
+    return extractor, context, extractor.validated(extractor.finish(context))
+
+
+@pytest.mark.models
+def test_ocr_reads_captions_and_the_banner_of_a_generated_clip(tmp_path: Path) -> None:
+    fps = 10
+    clip = write_video(tmp_path / "ad.mp4", width=720, height=1280, fps=fps, seconds=6.0, painter=caption_painter(720, 1280, fps))
+    extractor, context, output = read_clip(clip)
     spans = context.screen_text or []
     captions = [s for s in spans if is_caption_box(s.box)]
     for expected, start in zip(CAPTIONS, (0.0, 2.0, 4.0)):
@@ -138,14 +143,8 @@ def test_a_caption_replaced_by_one_of_the_same_length_on_a_still_picture_is_read
                                    anchor="mm", stroke_width=3, stroke_fill=(0, 0, 0))
         return np.asarray(image)
 
-    clip = write_video(tmp_path / "still.mp4", width=720, height=1280, fps=10, seconds=6.0, painter=paint)
-    info = probe(str(clip))
-    extractor = ScreenTextExtractor()
-    context = VideoContext(info=info)
-    extractor.start(context)
-    for frame in FrameDecoder(info).frames():
-        extractor.process_frame(frame)
-    extractor.finish(context)
+    extractor, context, _ = read_clip(write_video(tmp_path / "still.mp4", width=720, height=1280, fps=10, seconds=6.0,
+                                                  painter=paint))
     texts = [s.text.lower() for s in context.screen_text or []]
     for expected in lines:
         assert any(similar(text, expected) for text in texts), f"{expected!r} not read: {texts}"
