@@ -18,9 +18,11 @@ Exposed on the command line as ``vidscore batch INPUT --out STORE``.
   the run cleanly: no new videos start, workers are stopped, the store stays
   consistent.
 
-Each worker is pinned to its own ``worker_threads`` cores (default one) and keeps
-all its thread pools (decoder, Whisper, OCR, torch, BLAS) to that many threads,
-so workers never compete for a core and throughput grows with the worker count.
+Videos are handed out largest file first, so no worker is left with a long video
+at the end while the others idle. Each worker is pinned to its own
+``worker_threads`` cores (default one) and keeps all its thread pools (decoder,
+Whisper, OCR, torch, BLAS) to that many threads, so workers never compete for a
+core and throughput grows with the worker count.
 Several workers keep every core busy, so decoding of one video overlaps
 analysis of another across processes; within a worker videos run one by one.
 """
@@ -494,7 +496,23 @@ def _plan(
             summary.failed[sha.code] += 1
             continue
         todo.append(_Task(item, sha, options, keyed))
-    return todo
+    return _largest_first(todo)
+
+
+def _largest_first(todo: list[_Task]) -> list[_Task]:
+    """Tasks ordered by file size, largest first (input order among equals).
+
+    Long videos started last would leave the other workers idle while one finishes;
+    starting them first keeps every worker busy until the end (longest-first scheduling).
+    """
+
+    def size(task: _Task) -> int:
+        try:
+            return os.path.getsize(task.item.path)
+        except OSError:
+            return 0
+
+    return sorted(todo, key=size, reverse=True)
 
 
 def _score_all(

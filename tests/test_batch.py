@@ -347,3 +347,16 @@ def test_each_worker_gets_its_own_cores(monkeypatch: pytest.MonkeyPatch) -> None
 def test_worker_threads_must_be_positive(tmp_path: Path) -> None:
     with ResultStore(tmp_path / "s.db") as store, pytest.raises(ValueError, match="worker_threads"):
         run_batch([BatchItem(str(tmp_path / "a.mp4"))], store, ScoreOptions(), PipelineSpec(), worker_threads=0)
+
+
+def test_largest_videos_are_handed_out_first(tmp_path: Path) -> None:
+    from scorer.batch import _largest_first, _Task
+
+    sizes = {"small.mp4": 10, "large.mp4": 300, "mid_a.mp4": 50, "mid_b.mp4": 50}
+    tasks = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        tasks.append(_Task(BatchItem(str(tmp_path / name)), name, ScoreOptions(), {}))
+    tasks.append(_Task(BatchItem(str(tmp_path / "gone.mp4")), "gone", ScoreOptions(), {}))
+    order = [Path(t.item.path).name for t in _largest_first(tasks)]
+    assert order == ["large.mp4", "mid_a.mp4", "mid_b.mp4", "small.mp4", "gone.mp4"]
