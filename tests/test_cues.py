@@ -321,3 +321,52 @@ def test_dev4_patterns_for_weak_cells(lexical: CueDetector, text: str, expected:
 )
 def test_dev4_hard_negatives(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # scarcity without a keyword: waits, stock running dry, links coming down, one pot, closing groups
+        ("这回不抢，下一批又得等好几个月。", {"scarcity"}),
+        ("主播这边的库存已经是个位数了。", {"scarcity"}),
+        ("再过一会儿我就要下链接了。", {"scarcity"}),
+        ("这批货一清，库房就空了。", {"scarcity"}),
+        ("凑满两百人就截团。", {"scarcity"}),
+        # storytelling without a time anchor: "so this happened", "my first ... was", "that's how I", "my X told me"
+        ("So something funny happened at the gym with these leggings.", {"storytelling"}),
+        ("My very first batch of jam was pure sugar soup.", {"storytelling"}),
+        ("We lost our luggage in Rome, which is how I found this packing cube.", {"storytelling"}),
+        ("My coach warned me my shoes were wrecking my knees.", {"storytelling"}),
+        # values told through the product story
+        ("我们的衣服不必为身材焦虑买单，每种身材都值得被看见。", {"values"}),
+        ("这些杯垫是用回收的咖啡渣压出来的，再做成杯垫。", {"values"}),
+        ("店里的包装全换成了纸胶带，没有一块泡沫。", {"values"}),
+        ("无论什么年龄，都值得穿得漂亮。", {"values"}),
+        ("这门手艺在我们家传了四代人。", {"values"}),
+        ("这批样品从没在动物身上做过任何测试。", {"values"}),
+        ("姐妹们一定要有自己的事业。", {"values"}),
+        ("I was juggling two jobs and my hair was falling out.", {"storytelling"}),
+        ("I kept losing earrings until my sister gave me this tray.", {"storytelling"}),
+    ],
+)
+def test_dev5_patterns_for_weak_cells(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这款手机壳只有两个颜色可以选。",  # a spec, not limited stock
+        "等这批卖空了我们再补新款。",  # a future sell-out is not past demand
+        "这件毛衣的绿色比照片深一点。",  # 绿色 as a colour
+        "你们评论刷得太快了，我看不过来。",  # describing chat, no call to action
+        "I remember to water the plant on Sundays.",  # habit, no narrative
+        "Picture this on the wall above your sofa.",  # imagine the product, no story
+        "My dermatologist recommends wearing sunscreen daily.",  # generic advice, no product endorsement
+        "I applied my first coat and waited ten minutes.",  # a tutorial step
+        "这块手绘板的压感很灵敏。",  # a drawing tablet, not handmade
+        "I keep losing my keys, so this tray helps.",  # present habit, no narrative
+    ],
+)
+def test_dev5_hard_negatives(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
