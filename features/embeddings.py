@@ -21,8 +21,8 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,7 +127,8 @@ def _identity(name: str, folder: str | None = None) -> str:
 
 @lru_cache(maxsize=4)
 def load_encoder(name: str | None = None) -> TextEncoder:
-    """Load (once per process) the sentence-transformers model ``name`` (None = all-MiniLM-L6-v2), offline."""
+    """Load (once per process) the encoder for ``name``, offline: None or all-MiniLM-L6-v2 runs on numpy,
+    any other sentence-transformers name or path on sentence-transformers."""
     label = name or DEFAULT_MODEL
     if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
         from features.bert_numpy import NumpyBertEncoder

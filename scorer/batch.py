@@ -243,8 +243,10 @@ def _worker_main(
     try:
         pipeline = factory()
         import cv2  # loaded by the pipeline already
+        from threadpoolctl import threadpool_limits
 
         cv2.setNumThreads(threads)
+        threadpool_limits(threads)  # BLAS/OpenMP pools loaded before the pinning (numpy comes in with the task)
         conn.send(("ready", pipeline_versions(pipeline, options)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         conn.send(("init_error", f"{type(exc).__name__}: {exc}"))
