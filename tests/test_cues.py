@@ -370,3 +370,49 @@ def test_dev5_patterns_for_weak_cells(lexical: CueDetector, text: str, expected:
 )
 def test_dev5_hard_negatives(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # en storytelling: third-person, origin, dialogue, confession, failed attempts, milestones
+        ("My neighbour came over with a casserole and asked what I was using on my roses.", {"storytelling"}),
+        ("A viewer messaged me last night with a photo of her first loaf.", {"storytelling"}),
+        ("He designed the first version after his wife kept losing her keys.", {"storytelling"}),
+        ("We launched it out of a tiny apartment with one borrowed laptop.", {"storytelling"}),
+        ("Confession: I was the guy who laughed at electric toothbrushes.", {"storytelling"}),
+        ("I tried oils, masks, even rice water, and nothing changed.", {"storytelling"}),
+        ("After the second wash, the colour stayed exactly the same.", {"storytelling"}),
+        ("Let me tell you about the time my suitcase exploded at the airport.", {"storytelling"}),
+        ("Fifteen minutes into the run, my old headphones slipped right out.", {"storytelling"}),
+        # zh values: income kept local, hiring, culture abroad, waste as a stance, inclusion
+        ("我们把烘焙坊开在镇上，就是想把工作留在本地。", {"values"}),
+        ("车间里的师傅一半是听障朋友。", {"values"}),
+        ("我们想让外国人也认识一下中国的剪纸。", {"values"}),
+        ("吃剩的面包我们不想倒掉，每天都送到附近的养老院。", {"values"}),
+        ("拆开的快递箱不会留下一点垃圾。", {"values"}),
+        ("这本画册是自闭症的孩子们画的。", {"values"}),
+        ("美不止一种，每个人都有自己的样子。", {"values"}),
+    ],
+)
+def test_dev6_patterns_for_weak_cells(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me tell you about the two colours we have.",  # product info, not a story
+        "This video is about how to descale a kettle.",  # a tutorial
+        "After the second wash, tumble dry on low.",  # a care instruction
+        "Ten minutes into the class, you'll feel your core working.",  # future, second person
+        "My cousin tried it too.",  # a bare past event, no narrative
+        "By week two, the redness was almost gone.",  # a past symptom is not low stock
+        "老师傅明天休息，周四再发货。",  # 老师傅 in a logistics line
+        "省电模式下亮度会降低。",  # an appliance mode, not a value
+        "这辈子只做一件事的人很少见。",  # an idiom, not a stock limit
+    ],
+)
+def test_dev6_hard_negatives(lexical: CueDetector, text: str) -> None:
+    expected = {"storytelling"} if text.startswith("By week two") else set()
+    assert lexical.types_in(text) == expected
