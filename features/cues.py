@@ -8,8 +8,9 @@ against jieba token boundaries) with negation and clause-scoped hedge handling;
 first-person past-tense narrative patterns count only next to a time anchor
 ("when I was pregnant", not "I was about to say"). English sentences are
 also compared with prototype sentences per cue type by sentence-embedding
-similarity, so paraphrases outside the lexicon are found. Chinese uses the
-embedding step only when the text model covers Chinese (``--text-model``).
+similarity, and scored by the learned heads of :mod:`features.cue_heads`
+(default model only), so paraphrases outside the lexicon are found. Chinese uses
+the embedding step only when the text model covers Chinese (``--text-model``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
-from features.embeddings import TextEncoder, cosine_matrix, load_encoder, model_languages
+from features.cue_heads import LANGUAGE as HEAD_LANGUAGE
+from features.cue_heads import load_heads
+from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
 from scorer.yaml_data import load_yaml
 
@@ -355,6 +358,8 @@ class CueDetector:
         label_array, protos, nones = self._prototype_vectors(encoder)
         vectors = encoder.encode([s.text for s in sentences])
         sims = cosine_matrix(vectors, protos)
+        heads = load_heads() if encoder.name == DEFAULT_MODEL else {}
+        head_hits = {cue: head.probabilities(vectors) >= head.threshold for cue, head in heads.items()}
         none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
         out: list[list[Cue]] = []
         for row, sentence in enumerate(sentences):
@@ -365,7 +370,9 @@ class CueDetector:
                 if cue in have or not (label_array == cue).any():
                     continue
                 best = float(sims[row, label_array == cue].max())
-                if best < self.lexicon.threshold or best < float(none_best[row]) + self.lexicon.margin:
+                near_prototype = best >= self.lexicon.threshold and best >= float(none_best[row]) + self.lexicon.margin
+                learned = cue in head_hits and sentence.language == HEAD_LANGUAGE and bool(head_hits[cue][row])
+                if not (near_prototype or learned):
                     continue
                 if negated and self.lexicon.negatable.get(cue, True):
                     continue
