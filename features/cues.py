@@ -367,9 +367,10 @@ class CueDetector:
             negated = self.lexicon.negated_sentence(sentence.text, sentence.language)
             extra: list[Cue] = []
             for cue in CUE_TYPES:
-                if cue in have or not (label_array == cue).any():
+                if cue in have:
                     continue
-                best = float(sims[row, label_array == cue].max())
+                own = label_array == cue
+                best = float(sims[row, own].max()) if own.any() else -1.0
                 near_prototype = best >= self.lexicon.threshold and best >= float(none_best[row]) + self.lexicon.margin
                 learned = cue in head_hits and sentence.language == HEAD_LANGUAGE and bool(head_hits[cue][row])
                 if not (near_prototype or learned):
