@@ -20,7 +20,8 @@ import unicodedata
 from features.asr_backends import to_simplified
 from features.base import Event, Extractor, ExtractorOutput, Input, ScreenText, SignalSpec, Transcript, VideoContext
 from features.screen_text import SAMPLE_EVERY_S, is_caption
-from features.speech import merge_spans, word_spans
+from features.spans import merge_spans, overlap_length
+from features.speech import word_spans
 from features.text_sources import english_words, has_cjk
 
 MIN_SPEECH_S = 1.0  # less speech than this (s) is too little to judge subtitles by
@@ -32,9 +33,6 @@ HEARD_BEFORE_S = SAMPLE_EVERY_S + 0.5  # speech this long before a subtitle was 
 HEARD_AFTER_S = 0.5  # ...and this long after it was last seen
 _WORD_GAP_S = 0.3  # gaps between words shorter than this (s) count as speech time
 _UNIT = re.compile(r"[\u3400-\u9fff]|[^\s\u3400-\u9fff]+")  # a Chinese character or a run of other text
-
-Interval = tuple[float, float]
-
 
 def normalised(text: str) -> str:
     """Lower-cased simplified-Chinese form of ``text`` without punctuation, symbols or spaces (NFKC first)."""
@@ -92,18 +90,6 @@ def timed_words(transcript: Transcript) -> list[tuple[float, float, str]]:
         step = max(segment.end_s - segment.start_s, 0.0) / max(len(units), 1)
         words.extend((segment.start_s + i * step, segment.start_s + (i + 1) * step, u) for i, u in enumerate(units))
     return words
-
-
-def overlap_length(a: list[Interval], b: list[Interval]) -> float:
-    """Length (s) of the intersection of two sorted lists of disjoint intervals."""
-    total, i, j = 0.0, 0, 0
-    while i < len(a) and j < len(b):
-        total += max(0.0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
 
 
 def heard_during(words: list[tuple[float, float, str]], caption: ScreenText) -> str:

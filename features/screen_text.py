@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ScreenText, SignalSpec, VideoContext
+from features.spans import union_length
 from features.whisper_models import frame_pass_threads
 from scorer.decode import Frame
 from scorer.errors import ConfigError
@@ -350,7 +351,7 @@ class ScreenTextExtractor(Extractor):
         spans = self.spans(end_s)
         context.screen_text = [ScreenText(s.start_s, s.end_s, s.text, s.box, s.height_share) for s in spans]
         duration = max(end_s, 1e-3)
-        covered = _union_length([(s.start_s, s.end_s) for s in spans])
+        covered = union_length([(s.start_s, s.end_s) for s in spans])
         captions = [s for s in spans if is_caption(s.box, s.end_s - s.start_s)]
         densities = [sum(count_chars(b.text) for b in blocks) for _, blocks in state.samples]
         prominent = max(spans, key=lambda s: s.height_share, default=None)
@@ -390,13 +391,3 @@ def _max_cell_diff(a: np.ndarray, b: np.ndarray) -> float:
     """Largest mean absolute difference over the 4x4-pixel cells of two 32x32 thumbnails."""
     diff = np.abs(a - b).reshape(8, 4, 8, 4).mean(axis=(1, 3))
     return float(diff.max())
-
-
-def _union_length(spans: list[tuple[float, float]]) -> float:
-    total, current_end = 0.0, -1e18
-    for start, end in sorted(spans):
-        if end <= current_end:
-            continue
-        total += end - max(start, current_end)
-        current_end = end
-    return total

@@ -22,6 +22,7 @@ import numpy as np
 from features.asr_backends import AsrSettings, make_backend
 from features.audio_level import frame_rms_db
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, Transcript, VideoContext
+from features.spans import merge_spans
 from features.whisper_models import DEFAULT_MODEL, frame_pass_threads
 
 PAUSE_S = 0.5  # a gap between words at least this long is a pause
@@ -71,17 +72,6 @@ def word_spans(transcript: Transcript) -> list[tuple[float, float]]:
         elif segment.text:
             spans.append((segment.start_s, max(segment.start_s, segment.end_s)))
     return sorted(spans)
-
-
-def merge_spans(spans: list[tuple[float, float]], gap_s: float) -> list[tuple[float, float]]:
-    """Union of sorted ``spans``, joining neighbours separated by less than ``gap_s`` seconds."""
-    merged: list[tuple[float, float]] = []
-    for start, end in spans:
-        if merged and start - merged[-1][1] < gap_s:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def speech_stats(transcript: Transcript, duration_s: float) -> SpeechStats:

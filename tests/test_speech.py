@@ -13,10 +13,10 @@ from features.speech import (
     SpeechExtractor,
     count_fillers,
     count_units,
-    merge_spans,
     speech_stats,
     speech_to_background_db,
 )
+from features.spans import merge_spans
 from features.whisper_models import assemble_base_model, base_model_parts, is_english_only, resolve_model
 from scorer.decode import AudioTrack
 from scorer.errors import ConfigError
