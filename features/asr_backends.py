@@ -202,7 +202,10 @@ class OpenAIWhisperBackend:
         self.settings = settings
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Transcript of mono 16 kHz float32 ``samples``."""
+        """Transcript of mono 16 kHz float32 ``samples``, recognised a piece (:func:`pieces`) at a time.
+
+        With language "auto" the language is detected once, on the first 30 s.
+        """
         import whisper
 
         model = load_openai_whisper(self.settings.model, self.settings.threads)
@@ -212,8 +215,15 @@ class OpenAIWhisperBackend:
             mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio), model.dims.n_mels).to(model.device)
             _, probs = model.detect_language(mel)
             language = _pick_supported(list(probs.items()))
+        segments: list[TranscriptSegment] = []
+        for start, stop in pieces(audio, AUDIO_SAMPLE_RATE, PIECE_S, CUT_SEARCH_S):
+            offset = start / AUDIO_SAMPLE_RATE
+            segments.extend(_shifted(s, offset) for s in self._run(model, audio[start:stop], language))
+        return _finish(language, segments)
+
+    def _run(self, model: Any, samples: np.ndarray, language: str) -> list[TranscriptSegment]:
         result = model.transcribe(
-            audio,
+            samples,
             language=language,
             beam_size=self.settings.beam_size,
             fp16=False,
@@ -222,7 +232,7 @@ class OpenAIWhisperBackend:
             initial_prompt=_ZH_PROMPT if language == "zh" else None,
             verbose=None,
         )
-        segments = [
+        return [
             TranscriptSegment(
                 float(s["start"]),
                 float(s["end"]),
@@ -235,7 +245,6 @@ class OpenAIWhisperBackend:
             )
             for s in result["segments"]
         ]
-        return _finish(language, segments)
 
 
 def make_backend(settings: AsrSettings) -> FasterWhisperBackend | OpenAIWhisperBackend:

@@ -125,8 +125,8 @@ def test_default_model_transcribes_generated_english_speech(tmp_path: Path) -> N
     assert any(e.kind == "speech" and "phone" in e.detail["text"].lower() for e in output.events)
 
 
-@pytest.mark.models
-def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> None:
+def tiny_random_whisper_checkpoint(path: Path) -> Path:
+    """A 1-layer openai-whisper checkpoint with random weights whose decoder ends the text at once (fast)."""
     whisper = pytest.importorskip("whisper")
     import torch
     from whisper.model import ModelDimensions, Whisper
@@ -146,8 +146,14 @@ def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> N
         tokenizer = whisper.tokenizer.get_tokenizer(True)
         for token in (tokenizer.eot, tokenizer.timestamp_begin):  # "<|0.00|>" then end of text
             model.decoder.token_embedding.weight[token] = 10 * direction
-    checkpoint = tmp_path / "tiny-random.pt"
-    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, checkpoint)
+    torch.save({"dims": dims.__dict__, "model_state_dict": model.state_dict()}, path)
+    return path
+
+
+@pytest.mark.models
+def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> None:
+    whisper = pytest.importorskip("whisper")
+    checkpoint = tiny_random_whisper_checkpoint(tmp_path / "tiny-random.pt")
     backend = make_backend(AsrSettings(backend="openai-whisper", model=str(checkpoint), language="auto", beam_size=1))
     assert isinstance(backend, OpenAIWhisperBackend)
     rng = np.random.default_rng(0)
@@ -158,6 +164,31 @@ def test_openai_whisper_backend_loads_and_runs_a_checkpoint(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="neither"):
         make_backend(AsrSettings(backend="openai-whisper", model=str(tmp_path / "missing.pt"))).transcribe(np.zeros(16_000, np.float32))
     assert whisper.available_models()
+
+
+@pytest.mark.models
+def test_openai_whisper_backend_transcribes_long_audio_in_shifted_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import features.asr_backends as asr
+
+    checkpoint = tiny_random_whisper_checkpoint(tmp_path / "tiny-random.pt")
+    monkeypatch.setattr(asr, "PIECE_S", 6.0)
+    monkeypatch.setattr(asr, "CUT_SEARCH_S", 2.5)
+    model = asr.load_openai_whisper(str(checkpoint), None)  # the cached instance the backend gets
+    lengths: list[int] = []
+
+    def one_segment_per_piece(audio: np.ndarray, **options: object) -> dict:
+        lengths.append(audio.size)
+        assert options["language"] == "zh"
+        return {"segments": [{"start": 0.5, "end": 1.0, "text": "好的", "words": [{"start": 0.5, "end": 1.0, "word": "好的"}]}]}
+
+    monkeypatch.setattr(model, "transcribe", one_segment_per_piece)
+    samples = (0.05 * np.random.default_rng(1).standard_normal(16_000 * 13)).astype(np.float32)
+    backend = make_backend(AsrSettings(backend="openai-whisper", model=str(checkpoint), language="zh", beam_size=1))
+    transcript = backend.transcribe(samples)
+    ranges = asr.pieces(samples, 16_000, 6.0, 2.5)
+    assert len(ranges) == 3 and lengths == [stop - start for start, stop in ranges]
+    assert [s.start_s for s in transcript.segments] == pytest.approx([start / 16_000 + 0.5 for start, _ in ranges])
+    assert transcript.text == "好的好的好的" and transcript.segments[2].words[0][0] == pytest.approx(ranges[2][0] / 16_000 + 0.5)
 
 
 def test_long_audio_is_cut_into_pieces_at_pauses() -> None:
