@@ -10,7 +10,8 @@ first-person past-tense narrative patterns count only next to a time anchor
 also compared with prototype sentences per cue type by sentence-embedding
 similarity, and scored by the learned heads of :mod:`features.cue_heads`
 (default model only), so paraphrases outside the lexicon are found. Chinese uses
-the embedding step only when the text model covers Chinese (``--text-model``).
+the embedding step only when the text model covers Chinese (``--text-model``);
+its learned heads read character n-grams and need no model.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from typing import Any
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
-from features.cue_heads import LANGUAGE as HEAD_LANGUAGE
 from features.cue_heads import load_heads
 from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
@@ -63,7 +63,7 @@ class Cue:
     source: str
     start_s: float | None
     end_s: float | None
-    method: str  # lexicon | pattern | embedding
+    method: str  # lexicon | pattern | embedding (prototypes or English head) | char_ngrams (Chinese head)
 
     def as_dict(self) -> dict[str, Any]:
         """The result-contract form (``cues[]`` item)."""
@@ -341,7 +341,31 @@ class CueDetector:
         if candidates:  # the model loads only when some sentence is in a language it covers
             for i, extra in zip(candidates, self._paraphrases([sentences[i] for i in candidates], found, candidates)):
                 found[i].extend(extra)
+        zh_heads = load_heads().get("zh")
+        chinese = [i for i, s in enumerate(sentences) if s.language == "zh"]
+        if zh_heads is not None and zh_heads.ngrams is not None and zh_heads.heads and chinese:
+            scores = zh_heads.probabilities(zh_heads.ngrams.transform([sentences[i].text for i in chinese]))
+            for row, i in enumerate(chinese):
+                confirm = zh_heads.confirm or {}  # single-term hits of these types need the head's agreement
+                found[i] = [c for c in found[i]
+                            if not (c.method == "lexicon" and c.type in confirm and c.type in scores
+                                    and scores[c.type][row] < confirm[c.type])]
+                fired = [cue for cue, p in scores.items() if p[row] >= zh_heads.heads[cue].threshold]
+                found[i].extend(self._learned(sentences[i], found[i], fired, "char_ngrams"))
         return [cue for group in found for cue in group]
+
+    def _learned(self, sentence: Sentence, have: list[Cue], cue_types: list[str], method: str) -> list[Cue]:
+        """Cues of ``cue_types`` found by ``method`` (a model, not the lexicon) that ``sentence`` lacks and that
+        survive its negation (for negatable types) and question checks, in the fixed type order."""
+        if not cue_types or is_question(sentence.text):  # only lexicon/pattern hits (question_keeps) survive a question
+            return []
+        present = {cue.type for cue in have}
+        negated = self.lexicon.negated_sentence(sentence.text, sentence.language)
+        return [
+            Cue(cue, sentence.text, sentence.text, sentence.source, sentence.start_s, sentence.end_s, method)
+            for cue in CUE_TYPES
+            if cue in cue_types and cue not in present and not (negated and self.lexicon.negatable.get(cue, True))
+        ]
 
     def _prototype_vectors(self, encoder: TextEncoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(labels, prototype vectors, neutral vectors), embedded once per detector."""
@@ -358,29 +382,20 @@ class CueDetector:
         label_array, protos, nones = self._prototype_vectors(encoder)
         vectors = encoder.encode([s.text for s in sentences])
         sims = cosine_matrix(vectors, protos)
-        heads = load_heads() if encoder.name == DEFAULT_MODEL else {}
-        head_hits = {cue: head.probabilities(vectors) >= head.threshold for cue, head in heads.items()}
+        en_heads = load_heads().get("en") if encoder.name == DEFAULT_MODEL else None
+        head_hits = {cue: p >= en_heads.heads[cue].threshold for cue, p in en_heads.probabilities(vectors).items()} if en_heads else {}
         none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
         out: list[list[Cue]] = []
         for row, sentence in enumerate(sentences):
-            have = {cue.type for cue in found[index[row]]}
-            negated = self.lexicon.negated_sentence(sentence.text, sentence.language)
-            extra: list[Cue] = []
+            near: list[str] = []
             for cue in CUE_TYPES:
-                if cue in have:
-                    continue
                 own = label_array == cue
                 best = float(sims[row, own].max()) if own.any() else -1.0
                 near_prototype = best >= self.lexicon.threshold and best >= float(none_best[row]) + self.lexicon.margin
-                learned = cue in head_hits and sentence.language == HEAD_LANGUAGE and bool(head_hits[cue][row])
-                if not (near_prototype or learned):
-                    continue
-                if negated and self.lexicon.negatable.get(cue, True):
-                    continue
-                if is_question(sentence.text):  # only explicit lexicon/pattern hits (question_keeps) survive a question
-                    continue
-                extra.append(Cue(cue, sentence.text, sentence.text, sentence.source, sentence.start_s, sentence.end_s, "embedding"))
-            out.append(extra)
+                learned = sentence.language == "en" and cue in head_hits and bool(head_hits[cue][row])
+                if near_prototype or learned:
+                    near.append(cue)
+            out.append(self._learned(sentence, found[index[row]], near, "embedding"))
         return out
 
     def types_in(self, text: str, source: str = "metadata") -> set[str]:

@@ -1,11 +1,14 @@
-"""Learned cue heads: training keeps only precise heads; the shipped storytelling head adds what patterns miss."""
+"""Learned cue heads: training keeps only precise heads; the shipped heads add what patterns miss and
+confirm Chinese single-term hits."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from features.cue_heads import MIN_POSITIVES, load_heads, train
+from features.cue_heads import MIN_POSITIVES, CharNgrams, char_ngrams, load_heads, train
 from features.cues import CueDetector
+from features.text_sources import TextSpan, all_sentences
 
 
 def test_training_keeps_a_separable_type_and_skips_a_rare_one() -> None:
@@ -13,16 +16,49 @@ def test_training_keeps_a_separable_type_and_skips_a_rare_one() -> None:
     vectors = rng.normal(size=(400, 8)).astype(np.float32)
     labels = [{"storytelling"} if v[0] > 0.3 else set() for v in vectors]
     labels[:5] = [{"values"}] * 5  # too few examples to trust
-    data = train([str(i) for i in range(400)], labels, vectors, ("storytelling", "values"))
-    assert set(data["heads"]) == {"storytelling"}
-    head = data["heads"]["storytelling"]
+    heads = train(labels, vectors, ("storytelling", "values"))
+    assert set(heads) == {"storytelling"}
+    head = heads["storytelling"]
     assert head["oof_precision"] >= 0.97 and head["positives"] >= MIN_POSITIVES and len(head["weights"]) == 8
 
 
+def test_char_ngrams_fold_case_digits_and_space() -> None:
+    assert char_ngrams("仅剩3件") == char_ngrams("仅剩7件")
+    grams = char_ngrams("Ab  c")
+    assert grams["a"] == 1 and grams["ab "] == 1 and grams["b c"] == 1 and "  " not in grams
+
+
+def test_char_ngram_tfidf_rows_are_unit_length_and_unknown_text_is_zero() -> None:
+    texts = ["环保材料做的袋子", "环保袋子很结实", "今天发货", "今天下单今天发货"]
+    ngrams = CharNgrams.fit(texts, min_df=2)
+    assert "环保" in ngrams.vocabulary and "材料" not in ngrams.vocabulary  # seen in one text only
+    features = ngrams.transform(texts + ["完全无关"])
+    assert features.shape == (5, len(ngrams.vocabulary))
+    assert np.allclose(np.linalg.norm(features[:4], axis=1), 1.0) and not features[4].any()
+    frequent, rare = ngrams.vocabulary["发"], ngrams.vocabulary["环"]
+    assert ngrams.idf[frequent] == pytest.approx(ngrams.idf[rare])  # both in 2 of 4 texts
+    with pytest.raises(ValueError, match="min_df"):
+        CharNgrams.fit(texts, min_df=0)
+
+
 def test_shipped_storytelling_head_finds_a_story_the_patterns_miss() -> None:
-    heads = load_heads()
-    assert "storytelling" in heads and heads["storytelling"].weights.shape == (384,)
+    heads = load_heads()["en"]
+    assert "storytelling" in heads.heads and heads.heads["storytelling"].weights.shape == (384,)
     story = "She had tried every cream on the shelf before a friend handed her this jar."
     assert "storytelling" not in CueDetector(text_model="none").types_in(story)
     assert "storytelling" in CueDetector().types_in(story)
     assert "storytelling" not in CueDetector().types_in("This kettle boils a liter in three minutes.")
+
+
+def test_shipped_chinese_values_head_adds_unlisted_values_and_vetoes_a_colour() -> None:
+    heads = load_heads()["zh"]
+    assert heads.ngrams is not None and "values" in heads.heads and heads.confirm == {"values": 0.5}
+    detector = CueDetector(text_model="none")
+    unlisted = "我们给帮忙拍视频的村里孩子付了劳务费，还请他们吃了顿饭。"
+    assert not detector.lexicon.match(unlisted, "zh")
+    assert [(c.type, c.method) for c in detector.detect(all_sentences([TextSpan(unlisted, "metadata")]))] == [("values", "char_ngrams")]
+    for colour in ("这件外套是绿色的，袖子稍微长一点。", "收货地址写公益路那个门牌。"):  # a single term the head does not confirm
+        assert [h.cue for h in detector.lexicon.match(colour, "zh")] == ["values"]
+        assert "values" not in detector.types_in(colour)
+    assert "values" in detector.types_in("我们坚持用可降解的环保材料包装，减少塑料垃圾。")
+    assert "values" not in detector.types_in("我们给帮忙拍视频的村里孩子付了劳务费吗？")  # questions carry no learned cue
