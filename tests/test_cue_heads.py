@@ -44,7 +44,7 @@ def test_char_ngram_tfidf_rows_are_unit_length_and_unknown_text_is_zero() -> Non
 def test_shipped_storytelling_head_finds_a_story_the_patterns_miss() -> None:
     heads = load_heads()["en"]
     assert "storytelling" in heads.heads and heads.heads["storytelling"].weights.shape == (384,)
-    story = "She had tried every cream on the shelf before a friend handed her this jar."
+    story = "Her hands were cracked and bleeding by the end of every shift until a coworker passed her this balm."
     assert "storytelling" not in CueDetector(text_model="none").types_in(story)
     assert "storytelling" in CueDetector().types_in(story)
     assert "storytelling" not in CueDetector().types_in("This kettle boils a liter in three minutes.")
