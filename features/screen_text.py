@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -256,14 +257,15 @@ class ScreenTextExtractor(Extractor):
             return
         state.last_sample_s = frame.time_s
         image = frame.image(self.ocr_short_side)
-        if self._unchanged(thumb, image):
+        grey = cache(lambda: cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))  # converted at most once per sample
+        if self._unchanged(thumb, grey):
             lines = state.read_lines
         else:
-            lines = self._read(image)
+            lines = self._read(image, grey)
             state.read_thumb, state.read_lines = thumb, lines
         state.samples.append((frame.time_s, group_lines(lines, image.shape[1], image.shape[0])))
 
-    def _unchanged(self, thumb: np.ndarray, image: np.ndarray) -> bool:
+    def _unchanged(self, thumb: np.ndarray, grey: Callable[[], np.ndarray]) -> bool:
         """True when the picture and every text box look as they did at the last read.
 
         The thumbnail test alone misses a caption replaced by one of about the same
@@ -275,11 +277,11 @@ class ScreenTextExtractor(Extractor):
             return False
         if not state.read_lines:
             return True
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        return all(_correlation(line.signature, _crop_signature(gray, line.box)) > _SAME_CROP for line in state.read_lines)
+        return all(_correlation(line.signature, _crop_signature(grey(), line.box)) > _SAME_CROP for line in state.read_lines)
 
-    def _read(self, image: np.ndarray) -> list[Line]:
-        """Detect text boxes; recognise only boxes whose pixels differ from the last read frame's."""
+    def _read(self, image: np.ndarray, grey: Callable[[], np.ndarray]) -> list[Line]:
+        """Detect text boxes in ``image`` (BGR; ``grey()`` gives its grey version); recognise only boxes whose
+        pixels differ from the last read frame's."""
         engine = load_ocr()
         state = self.state
         state.ocr_calls += 1
@@ -287,7 +289,7 @@ class ScreenTextExtractor(Extractor):
         boxes = getattr(detected, "boxes", None)
         if boxes is None or len(boxes) == 0:
             return []
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        gray = grey()
         lines: list[Line] = []
         unread: list[tuple[tuple[float, float, float, float], np.ndarray, np.ndarray]] = []
         for quad in boxes:
