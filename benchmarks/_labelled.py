@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import csv
 from pathlib import Path
+
+from features.cue_heads import read_labelled
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -24,5 +25,4 @@ def read_rows(path: str | Path) -> list[dict[str, str]] | None:
     if not path.is_file():
         print(f"no data at {path}; skipped")
         return None
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return read_labelled(path)

@@ -172,17 +172,16 @@ def train(labels: list[set[str]], features: np.ndarray, cue_types: tuple[str, ..
     return heads
 
 
+def read_labelled(path: Path) -> list[dict[str, str]]:
+    """Rows of a labelled UTF-8 TSV (header row, tab-separated, no quoting) as dicts."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
 def dev_rows(folder: Path, language: str) -> tuple[list[str], list[set[str]]]:
     """Texts and label sets of the ``language`` rows of every ``cues_dev*.tsv`` in ``folder``."""
-    texts: list[str] = []
-    labels: list[set[str]] = []
-    for path in sorted(folder.glob("cues_dev*.tsv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if row["lang"] == language:
-                    texts.append(row["text"])
-                    labels.append({t for t in (row["labels"] or "").split(",") if t})
-    return texts, labels
+    rows = [row for path in sorted(folder.glob("cues_dev*.tsv")) for row in read_labelled(path) if row["lang"] == language]
+    return [row["text"] for row in rows], [{t for t in (row["labels"] or "").split(",") if t} for row in rows]
 
 
 def main() -> int:
