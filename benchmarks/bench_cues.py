@@ -34,7 +34,7 @@ def _fmt(value: float | None) -> str:
 
 def main() -> int:
     parser = text_benchmark_parser(__doc__.splitlines()[0], "cues_eval.tsv",
-                                   "sentence-transformers model, or 'none' for lexicon only")
+                                   "sentence-transformers model, or 'none' for no embeddings (lexicon, patterns, Chinese n-gram heads)")
     args = parser.parse_args()
     path = Path(args.data)
     rows = read_rows(path)

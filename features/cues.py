@@ -310,7 +310,8 @@ class CueDetector:
 
     Args:
         lexicon: the compiled lexicon (default: the shipped one).
-        text_model: sentence-transformers model name/path, None for all-MiniLM-L6-v2, or "none" for lexicon only.
+        text_model: sentence-transformers model name/path, None for all-MiniLM-L6-v2, or "none" for no sentence
+            embeddings (lexicon and patterns, plus the Chinese character n-gram heads, which need no model).
     """
 
     def __init__(self, lexicon: CueLexicon | None = None, text_model: str | None = None) -> None:

@@ -416,3 +416,49 @@ def test_dev6_patterns_for_weak_cells(lexical: CueDetector, text: str, expected:
 def test_dev6_hard_negatives(lexical: CueDetector, text: str) -> None:
     expected = {"storytelling"} if text.startswith("By week two") else set()
     assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # social proof told through counts, ratings, crowds and circles of people
+        ("这款保温杯上架半年卖了四十多万个。", {"social_proof"}),
+        ("上周线下快闪店门口排了两个小时的队。", {"social_proof"}),
+        ("店铺评分四点九，好几年没掉过。", {"social_proof"}),
+        ("好多健身博主都在吃这款蛋白棒。", {"social_proof"}),
+        ("Half the moms at school pickup carry this tote.", {"social_proof"}),
+        ("Nine out of ten people who tried the sample bought the full size.", {"social_proof"}),
+        ("We've had 1,200 reorders this month alone.", {"social_proof"}),
+        # trust: exchanges, inspection and authorised sellers
+        ("三十天内尺码不合适，随时免费换。", {"trust"}),
+        ("可以先验货再签收，不对版直接拒收就行。", {"trust"}),
+        ("This seller is the brand's official flagship store.", {"trust"}),
+        # calls to action in platform slang
+        ("Stitch this and tell me I'm wrong.", {"call_to_action"}),
+        ("这批货卖一件少一件，补不到了。", {"scarcity"}),  # stock running out, not sales evidence
+        ("Add it to cart now while you're thinking about it.", {"call_to_action"}),
+    ],
+)
+def test_round8_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The link in my bio is from an older video.",  # a mention, not an urge
+        "I'm not going to tell you to buy this, it's pricey.",  # negated far from the verb
+        "I never ask you guys to follow me, I just like making these.",
+        "Grab a towel before you start, it gets messy.",  # a usage step
+        "I read every comment, even the mean ones.",
+        "Put it on eco mode and it runs quieter.",  # an appliance mode, not a value
+        "These jeans have a vintage wash finish.",
+        "Reviews are mixed, so I wanted to test it myself.",
+        "My plan is to wear it to my cousin's wedding in June.",  # a plan, not a story
+        "保修多久我还得问一下厂家。",  # an open question about the warranty
+        "百分之百桑蚕丝，重量是二十二姆米。",  # composition, not an efficacy claim
+        "这是低碳水面包，每片碳水大概十二克。",  # low-carb, not low-carbon
+    ],
+)
+def test_round8_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
