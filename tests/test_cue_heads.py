@@ -54,11 +54,11 @@ def test_shipped_chinese_values_head_adds_unlisted_values_and_vetoes_a_colour() 
     heads = load_heads()["zh"]
     assert heads.ngrams is not None and "values" in heads.heads and heads.confirm == {"values": 0.5}
     detector = CueDetector(text_model="none")
-    unlisted = "我们给帮忙拍视频的村里孩子付了劳务费，还请他们吃了顿饭。"
+    unlisted = "卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入。"
     assert not detector.lexicon.match(unlisted, "zh")
     assert [(c.type, c.method) for c in detector.detect(all_sentences([TextSpan(unlisted, "metadata")]))] == [("values", "char_ngrams")]
     for colour in ("这件外套是绿色的，袖子稍微长一点。", "收货地址写公益路那个门牌。"):  # a single term the head does not confirm
         assert [h.cue for h in detector.lexicon.match(colour, "zh")] == ["values"]
         assert "values" not in detector.types_in(colour)
     assert "values" in detector.types_in("我们坚持用可降解的环保材料包装，减少塑料垃圾。")
-    assert "values" not in detector.types_in("我们给帮忙拍视频的村里孩子付了劳务费吗？")  # questions carry no learned cue
+    assert "values" not in detector.types_in("卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入吗？")  # questions carry no learned cue
