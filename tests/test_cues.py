@@ -436,10 +436,16 @@ def test_dev6_hard_negatives(lexical: CueDetector, text: str) -> None:
         # calls to action in platform slang
         ("Stitch this and tell me I'm wrong.", {"call_to_action"}),
         ("这批货卖一件少一件，补不到了。", {"scarcity"}),  # stock running out, not sales evidence
+        # round 10
+        ("Every nurse I work with switched to these clogs.", {"social_proof"}),
+        ("Flash sale: $19.99 instead of $35, ten minutes only.", {"scarcity", "price_promo"}),
+        ("倒数十秒，三二一，链接即将关闭", {"scarcity"}),
+        ("If it arrives damaged, message us and we will send a new one.", {"trust"}),  # support, not a call to action
+        ("Over 2 million sold on the shop this year.", {"social_proof"}),
         ("Add it to cart now while you're thinking about it.", {"call_to_action"}),
     ],
 )
-def test_round8_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
+def test_round8_to_10_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
     assert lexical.types_in(text) == expected
 
 
@@ -458,7 +464,9 @@ def test_round8_patterns(lexical: CueDetector, text: str, expected: set[str]) ->
         "保修多久我还得问一下厂家。",  # an open question about the warranty
         "百分之百桑蚕丝，重量是二十二姆米。",  # composition, not an efficacy claim
         "这是低碳水面包，每片碳水大概十二克。",  # low-carb, not low-carbon
+        "lol my dog is obsessed with the box",  # a pet, not buyers
+        "这件我穿了一天，腰这里有点勒",  # a fitting note, not a story
     ],
 )
-def test_round8_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
+def test_round8_to_10_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
