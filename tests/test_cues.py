@@ -258,7 +258,7 @@ def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
         ("这些都是传统手工艺品。", {"values"}),
         ("包装用的是再生纸。", {"values"}),
         # a relative clause "还没拍的" does not negate the call to action that follows
-        ("还没拍的抓紧。", {"call_to_action"}),
+        ("还没拍的抓紧。", {"scarcity", "call_to_action"}),  # 抓紧 urges time like the lexicon's 抓紧时间
     ],
 )
 def test_general_patterns_for_weak_types(lexical: CueDetector, text: str, expected: set[str]) -> None:
