@@ -442,10 +442,13 @@ def test_dev6_hard_negatives(lexical: CueDetector, text: str) -> None:
         ("倒数十秒，三二一，链接即将关闭", {"scarcity"}),
         ("If it arrives damaged, message us and we will send a new one.", {"trust"}),  # support, not a call to action
         ("Over 2 million sold on the shop this year.", {"social_proof"}),
+        # round 11
+        ("要黑色的扣黑，要白色的扣白", {"call_to_action"}),
+        ("拉上室友一起拍，两件直接减30", {"call_to_action", "price_promo"}),
         ("Add it to cart now while you're thinking about it.", {"call_to_action"}),
     ],
 )
-def test_round8_to_10_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
+def test_round8_to_11_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
     assert lexical.types_in(text) == expected
 
 
@@ -466,7 +469,10 @@ def test_round8_to_10_patterns(lexical: CueDetector, text: str, expected: set[st
         "这是低碳水面包，每片碳水大概十二克。",  # low-carb, not low-carbon
         "lol my dog is obsessed with the box",  # a pet, not buyers
         "这件我穿了一天，腰这里有点勒",  # a fitting note, not a story
+        "有没有人知道这个怎么加购？",  # a viewer's question
+        "小黄车里的价格跟直播间是一样的",  # the cart mentioned in passing
+        "私信太多了，我一条条慢慢回",
     ],
 )
-def test_round8_to_10_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
+def test_round8_to_11_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
