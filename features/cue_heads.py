@@ -114,6 +114,10 @@ class LanguageHeads:
         """Per cue type, the head's probabilities (0-1) over the rows of ``features`` (n, dim)."""
         return {cue: head.probabilities(features) for cue, head in self.heads.items()}
 
+    def fired(self, probabilities: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per cue type, where its head fires: ``probabilities`` (from :meth:`probabilities`) at its threshold."""
+        return {cue: p >= self.heads[cue].threshold for cue, p in probabilities.items()}
+
 
 @lru_cache(maxsize=1)
 def load_heads() -> dict[str, LanguageHeads]:

@@ -346,13 +346,14 @@ class CueDetector:
         chinese = [i for i, s in enumerate(sentences) if s.language == "zh"]
         if zh_heads is not None and zh_heads.ngrams is not None and zh_heads.heads and chinese:
             scores = zh_heads.probabilities(zh_heads.ngrams.transform([sentences[i].text for i in chinese]))
+            fired = zh_heads.fired(scores)
+            confirm = zh_heads.confirm or {}  # single-term hits of these types need the head's agreement
             for row, i in enumerate(chinese):
-                confirm = zh_heads.confirm or {}  # single-term hits of these types need the head's agreement
                 found[i] = [c for c in found[i]
                             if not (c.method == "lexicon" and c.type in confirm and c.type in scores
                                     and scores[c.type][row] < confirm[c.type])]
-                fired = [cue for cue, p in scores.items() if p[row] >= zh_heads.heads[cue].threshold]
-                found[i].extend(self._learned(sentences[i], found[i], fired, "char_ngrams"))
+                here = [cue for cue, hits in fired.items() if hits[row]]
+                found[i].extend(self._learned(sentences[i], found[i], here, "char_ngrams"))
         return [cue for group in found for cue in group]
 
     def _learned(self, sentence: Sentence, have: list[Cue], cue_types: list[str], method: str) -> list[Cue]:
@@ -384,7 +385,7 @@ class CueDetector:
         vectors = encoder.encode([s.text for s in sentences])
         sims = cosine_matrix(vectors, protos)
         en_heads = load_heads().get("en") if encoder.name == DEFAULT_MODEL else None
-        head_hits = {cue: p >= en_heads.heads[cue].threshold for cue, p in en_heads.probabilities(vectors).items()} if en_heads else {}
+        head_hits = en_heads.fired(en_heads.probabilities(vectors)) if en_heads else {}
         none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
         out: list[list[Cue]] = []
         for row, sentence in enumerate(sentences):
