@@ -21,6 +21,7 @@ import csv
 import json
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -205,6 +206,9 @@ def main() -> int:
     from features.embeddings import load_encoder
 
     folder = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+    if not any(folder.glob("cues_dev*.tsv")):
+        print(f"no development sets (cues_dev*.tsv) in {folder}; run this from a source checkout", file=sys.stderr)
+        return 2
     languages: dict[str, dict] = {}
     texts, labels = dev_rows(folder, "en")
     languages["en"] = {"features": EMBEDDING_FEATURES, "rows": len(texts),
