@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 from features.cue_heads import read_labelled
 
@@ -19,10 +21,31 @@ def text_benchmark_parser(description: str, default_data: str, model_help: str) 
     return parser
 
 
-def read_rows(path: str | Path) -> list[dict[str, str]] | None:
-    """Rows of a labelled UTF-8 TSV (header row, no quoting) as dicts; None (and a note) when the file is absent."""
+def read_rows(path: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]] | None:
+    """Rows of a labelled UTF-8 TSV (header row, no quoting) as dicts; None (and a note) when the file is absent.
+
+    A file that is not UTF-8, lacks one of ``columns`` or has a row too short to fill them exits with status 2
+    and one line naming the problem.
+    """
     path = Path(path)
     if not path.is_file():
         print(f"no data at {path}; skipped")
         return None
-    return read_labelled(path)
+    try:
+        rows = read_labelled(path)
+    except UnicodeDecodeError as error:
+        _fail(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})")
+    header = list(rows[0]) if rows else []
+    missing = [name for name in columns if name not in header]
+    if missing:
+        _fail(f"{path} lacks column(s) {', '.join(missing)}; need a tab-separated header with "
+              f"{', '.join(columns)} (found: {', '.join(header) or 'no rows'})")
+    for line, row in enumerate(rows, start=2):
+        if any(row[name] is None for name in columns):
+            _fail(f"{path} line {line} has fewer than {len(header)} tab-separated fields")
+    return rows
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)

@@ -37,7 +37,7 @@ def main() -> int:
                                    "sentence-transformers model, or 'none' for no embeddings (lexicon, patterns, Chinese n-gram heads)")
     args = parser.parse_args()
     path = Path(args.data)
-    rows = read_rows(path)
+    rows = read_rows(path, ("lang", "text", "labels"))
     if rows is None:
         return 0
     detector = CueDetector(text_model=args.text_model)

@@ -27,7 +27,7 @@ def main() -> int:
                                    "sentence-transformers model, or 'none' for keywords only")
     args = parser.parse_args()
     path = Path(args.data)
-    rows = read_rows(path)
+    rows = read_rows(path, ("lang", "text", "niche"))
     if rows is None:
         return 0
     classifier = NicheClassifier(text_model=args.text_model)
