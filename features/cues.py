@@ -140,6 +140,7 @@ class CueLexicon:
         self.window_en = int((negation.get("en") or {}).get("window_words", 3))
         self.negators_zh = {str(w) for w in (negation.get("zh") or {}).get("words", [])}
         self.window_zh = int((negation.get("zh") or {}).get("window_tokens", 3))
+        self.not_negating_zh = _pattern("|".join((negation.get("zh") or {}).get("not_negating") or [r"(?!)"]))
         self.question_keeps = frozenset(str(c) for c in data.get("question_keeps") or [])
         self.clause_breaks = re.compile(data.get("clause_breaks") or r"[,，;；:：]", re.IGNORECASE)
         paraphrase = data.get("paraphrase") or {}
@@ -151,6 +152,11 @@ class CueLexicon:
 
     def match(self, text: str, language: str) -> list[_Hit]:
         """Lexicon and pattern hits in one sentence after exclusions and negation, one per cue type."""
+        return self.screen(text, language)[0]
+
+    def screen(self, text: str, language: str) -> tuple[list[_Hit], frozenset[str]]:
+        """(:meth:`match`'s hits, the negated types): a type is negated when the sentence names it only in
+        negated or hedged phrases ("我们不是什么环保品牌"), so no model may add it back."""
         tokens = zh_tokens(text, self.zh_words) if language == "zh" else []
         starts = {a for _, a, _ in tokens} | {len(text)}
         ends = {b for _, _, b in tokens} | {0}
@@ -175,15 +181,18 @@ class CueLexicon:
                     continue
                 hits.append(_Hit(rule.cue, a, b, rule.method))
         kept: dict[str, _Hit] = {}
+        negated: set[str] = set()
         for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
             if hit.cue in kept:
                 continue
             if self.negatable.get(hit.cue, True) and (self._hedged(text, hit, language) or self._negated(text, hit, hits, tokens, language)):
+                negated.add(hit.cue)
                 continue
             kept[hit.cue] = hit
+        negated_types = frozenset(negated - kept.keys())
         if is_question(text):
-            return [hit for hit in kept.values() if hit.cue in self.question_keeps]
-        return list(kept.values())
+            return [hit for hit in kept.values() if hit.cue in self.question_keeps], negated_types
+        return list(kept.values()), negated_types
 
     def negated_sentence(self, text: str, language: str) -> bool:
         """True when the sentence holds a negator outside every lexicon phrase (guards paraphrase matches)."""
@@ -236,8 +245,9 @@ class CueLexicon:
     def _negated_zh(self, text: str, hit: _Hit, hits: list[_Hit], tokens: list[tuple[str, int, int]], window: int) -> bool:
         begin = self._clause_start(text, hit.start)
         before = [(tok, a) for tok, a, b in tokens if a >= begin and b <= hit.start and not re.fullmatch(r"\W+", tok)]
+        spared = [m.span() for m in self.not_negating_zh.finditer(text, begin, hit.start)]  # "没关注的宝子": who, not whether
         for tok, a in before[-window:]:
-            if tok in self.negators_zh and not _covered(a, hits, hit):
+            if tok in self.negators_zh and not _covered(a, hits, hit) and not any(x <= a < y for x, y in spared):
                 return True
         return False
 
@@ -331,8 +341,10 @@ class CueDetector:
     def detect(self, sentences: list[Sentence]) -> list[Cue]:
         """All cues in ``sentences``, at most one per (sentence, type), in sentence order."""
         found: list[list[Cue]] = []
+        negated: list[frozenset[str]] = []  # per sentence, the types its lexicon saw only negated
         for sentence in sentences:
-            hits = self.lexicon.match(sentence.text, sentence.language)
+            hits, negated_types = self.lexicon.screen(sentence.text, sentence.language)
+            negated.append(negated_types)
             found.append([
                 Cue(h.cue, sentence.text, sentence.text[h.start:h.end], sentence.source, sentence.start_s, sentence.end_s, h.method)
                 for h in sorted(hits, key=lambda h: CUE_TYPES.index(h.cue))
@@ -340,7 +352,7 @@ class CueDetector:
         covered = model_languages(self.text_model) if self.uses_embeddings else frozenset()
         candidates = [i for i, s in enumerate(sentences) if s.language in covered]
         if candidates:  # the model loads only when some sentence is in a language it covers
-            for i, extra in zip(candidates, self._paraphrases([sentences[i] for i in candidates], found, candidates)):
+            for i, extra in zip(candidates, self._paraphrases([sentences[i] for i in candidates], found, negated, candidates)):
                 found[i].extend(extra)
         zh_heads = load_heads().get("zh")
         chinese = [i for i, s in enumerate(sentences) if s.language == "zh"]
@@ -353,12 +365,14 @@ class CueDetector:
                             if not (c.method == "lexicon" and c.type in confirm and c.type in scores
                                     and scores[c.type][row] < confirm[c.type])]
                 here = [cue for cue, hits in fired.items() if hits[row]]
-                found[i].extend(self._learned(sentences[i], found[i], here, "char_ngrams"))
+                found[i].extend(self._learned(sentences[i], found[i], negated[i], here, "char_ngrams"))
         return [cue for group in found for cue in group]
 
-    def _learned(self, sentence: Sentence, have: list[Cue], cue_types: list[str], method: str) -> list[Cue]:
+    def _learned(self, sentence: Sentence, have: list[Cue], negated_types: frozenset[str], cue_types: list[str],
+                 method: str) -> list[Cue]:
         """Cues of ``cue_types`` found by ``method`` (a model, not the lexicon) that ``sentence`` lacks and that
-        survive its negation (for negatable types) and question checks, in the fixed type order."""
+        survive its negation (for negatable types; ``negated_types`` from :meth:`CueLexicon.screen`) and question
+        checks, in the fixed type order."""
         if not cue_types or is_question(sentence.text):  # only lexicon/pattern hits (question_keeps) survive a question
             return []
         present = {cue.type for cue in have}
@@ -366,7 +380,8 @@ class CueDetector:
         return [
             Cue(cue, sentence.text, sentence.text, sentence.source, sentence.start_s, sentence.end_s, method)
             for cue in CUE_TYPES
-            if cue in cue_types and cue not in present and not (negated and self.lexicon.negatable.get(cue, True))
+            if cue in cue_types and cue not in present and cue not in negated_types
+            and not (negated and self.lexicon.negatable.get(cue, True))
         ]
 
     def _prototype_vectors(self, encoder: TextEncoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -378,7 +393,8 @@ class CueDetector:
             self._prototypes = (labels, encoder.encode_fixed(texts), encoder.encode_fixed(self.lexicon.none_prototypes))
         return self._prototypes
 
-    def _paraphrases(self, sentences: list[Sentence], found: list[list[Cue]], index: list[int]) -> list[list[Cue]]:
+    def _paraphrases(self, sentences: list[Sentence], found: list[list[Cue]], negated: list[frozenset[str]],
+                     index: list[int]) -> list[list[Cue]]:
         encoder = self._encoder()
         assert encoder is not None
         label_array, protos, nones = self._prototype_vectors(encoder)
@@ -397,7 +413,7 @@ class CueDetector:
                 learned = sentence.language == "en" and cue in head_hits and bool(head_hits[cue][row])
                 if near_prototype or learned:
                     near.append(cue)
-            out.append(self._learned(sentence, found[index[row]], near, "embedding"))
+            out.append(self._learned(sentence, found[index[row]], negated[index[row]], near, "embedding"))
         return out
 
     def types_in(self, text: str, source: str = "metadata") -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from features.cue_heads import MIN_POSITIVES, CharNgrams, char_ngrams, load_heads, train
+from features.cue_heads import MIN_POSITIVES, CharNgrams, CueHead, LanguageHeads, char_ngrams, load_heads, train
 from features.cues import CueDetector
 from features.text_sources import TextSpan, all_sentences
 
@@ -52,13 +52,28 @@ def test_shipped_storytelling_head_finds_a_story_the_patterns_miss() -> None:
 
 def test_shipped_chinese_values_head_adds_unlisted_values_and_vetoes_a_colour() -> None:
     heads = load_heads()["zh"]
-    assert heads.ngrams is not None and "values" in heads.heads and heads.confirm == {"values": 0.5}
+    assert heads.ngrams is not None and "values" in heads.heads and heads.confirm == {"values": 0.3}
     detector = CueDetector(text_model="none")
     unlisted = "卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入。"
     assert not detector.lexicon.match(unlisted, "zh")
     assert [(c.type, c.method) for c in detector.detect(all_sentences([TextSpan(unlisted, "metadata")]))] == [("values", "char_ngrams")]
-    for colour in ("这件外套是绿色的，袖子稍微长一点。", "收货地址写公益路那个门牌。"):  # a single term the head does not confirm
+    for colour in ("这件外套是绿色的，袖子稍微长一点。", "她穿了一件绿色的裙子。"):  # a single term the head does not confirm
         assert [h.cue for h in detector.lexicon.match(colour, "zh")] == ["values"]
         assert "values" not in detector.types_in(colour)
     assert "values" in detector.types_in("我们坚持用可降解的环保材料包装，减少塑料垃圾。")
     assert "values" not in detector.types_in("卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入吗？")  # questions carry no learned cue
+
+
+def test_a_type_the_lexicon_saw_only_negated_is_not_added_back_by_a_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    import features.cues as cues_module
+
+    texts = ["我们坚持环保", "我们坚持公益", "今天发货", "今天下单"]
+    always = CueHead("values", np.zeros(len(CharNgrams.fit(texts).vocabulary), dtype=np.float32), 10.0, 0.7)
+    heads = LanguageHeads("zh", {"values": always}, CharNgrams.fit(texts))
+    monkeypatch.setattr(cues_module, "load_heads", lambda: {"zh": heads})
+    detector = CueDetector(text_model="none")
+    assert "values" in detector.types_in("这个杯子是陶瓷的。")  # the stand-in head fires on anything
+    for negated in ("我们也不是什么环保品牌，只是这个盒子刚好是纸的。", "我们没有搞什么公益，就是老老实实卖货。"):
+        hits, negated_types = detector.lexicon.screen(negated, "zh")
+        assert not hits and negated_types == {"values"}
+        assert "values" not in detector.types_in(negated)

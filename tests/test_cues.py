@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
-from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question
+from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question, load_lexicon
 from features.text_sources import collect, sentences, TextSpan
 from scorer.media import VideoInfo
 
@@ -258,7 +258,7 @@ def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
         ("这些都是传统手工艺品。", {"values"}),
         ("包装用的是再生纸。", {"values"}),
         # a relative clause "还没拍的" does not negate the call to action that follows
-        ("还没拍的抓紧。", {"scarcity", "call_to_action"}),  # 抓紧 urges time like the lexicon's 抓紧时间
+        ("还没拍的抓紧。", {"call_to_action"}),  # urges those who have not bought yet; no deadline, so no scarcity
     ],
 )
 def test_general_patterns_for_weak_types(lexical: CueDetector, text: str, expected: set[str]) -> None:
@@ -476,3 +476,108 @@ def test_round8_to_11_patterns(lexical: CueDetector, text: str, expected: set[st
 )
 def test_round8_to_11_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # round 12: social proof from votes, messages, groups of people and past restocks
+        ("It won the readers' choice award in a customer vote two years running.", {"social_proof"}),
+        ("People keep tagging me in videos of them using this milk frother.", {"social_proof"}),
+        ("Nurses at my hospital basically all switched to these compression socks.", {"social_proof"}),
+        ("Every mom at my daughter's daycare pickup has this stroller fan clipped on.", {"social_proof"}),
+        ("Our last restock of the matcha kit was gone before the live even ended.", {"social_proof"}),
+        ("Folks in the comments who bought it last week are saying it fits true to size.", {"social_proof"}),
+        ("Head to checkout now, babes.", {"call_to_action"}),
+        ("Pop the baby sleep sack in your basket.", {"call_to_action"}),
+        ("Only 200 of these baskets were made this season.", {"scarcity"}),
+        ("公益路那家实体店也能退换，线上买的拿过去就行。", {"trust"}),
+        ("这台空调是同价位里最安静的。", {"absolute_claim"}),
+        ("喝了这个茶，血糖就能回到正常值。", {"absolute_claim"}),
+        ("这批樱桃是季节货，过了这半个月就没有了。", {"scarcity"}),
+        ("店铺首页有二十元无门槛优惠券。", {"price_promo"}),  # 无 inside 无门槛 negates nothing
+        ("这件外套用的是旧牛仔裤拆下来重新拼的面料。", {"values"}),
+        ("买满两百送一个环保袋，装东西挺能装的。", {"price_promo"}),  # the tote is a gift, not a value
+    ],
+)
+def test_round12_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't feel like you have to buy it.",  # a relaxed urge: the hedge drops the cue after it
+        "Is the orange cart showing up for you guys?",  # a question about the cart, not an urge
+        "The comments are turned off on my last video because of spam.",  # my last video, not the last units
+        "Half of the jar is already gone because I use it every day.",
+        "我们的仓库在公益路十八号，同城可以自提。",  # an address
+        "我现在一百二十斤了。",  # 现在一百二 is a weight, not a price
+        "这款现在一共三个颜色。",
+    ],
+)
+def test_round12_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # round 13: trust in other words, calls to action in slang, scarcity of one batch, more superlatives
+        ("You get 30 days to return it if it does not work for you.", {"trust"}),
+        ("If a zipper ever breaks, our repair team fixes it for free.", {"trust"}),
+        ("这个空调享受三年免费上门维修。", {"trust"}),
+        ("打开购物车，选好你的尺码，马上付款。", {"call_to_action"}),
+        ("来，所有人屏幕上点点小红心。", {"call_to_action"}),
+        ("没关注的宝子点一下左上角的关注。", {"call_to_action"}),  # 没 names who is addressed, it negates nothing
+        ("今年的明前龙井就这么一批，采完就没了。", {"scarcity"}),
+        ("每人仅限购买一单，系统会自动拦截。", {"scarcity"}),
+        ("这款手机壳是最耐摔的，从三楼扔下去都不坏。", {"absolute_claim"}),
+        ("用了这个生发液，秃顶也能重新长出头发。", {"absolute_claim"}),
+        # values stated as a practice the brand refuses: the negator belongs to the value
+        ("这款面霜从不做动物测试。", {"values"}),
+        ("我们从来不用童工，每一位工人都有合理的工资。", {"values"}),
+    ],
+)
+def test_round13_patterns(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Press the button twice to switch to low heat.",  # a usage step
+        "I share this blanket with my dog every night.",
+        "We have over 5,000 in the warehouse, so there is plenty for everyone.",
+        "The countdown timer on this kitchen clock is super easy to set.",
+        "I only have a few minutes before my toddler wakes up from her nap.",
+        "Let it dry for ten minutes before the second coat.",
+        "It takes about 24 hours for the glue to fully cure.",
+        "My cousin Charity is helping me pack orders today.",
+        "Keep a sustainable pace on the bike for the first ten minutes.",
+        "My dog is a certified couch potato.",
+        "This sauce has that authentic smoky flavor.",
+        "This one is made for damaged, bleached hair.",
+        "My refund from the airline still has not come through, ugh.",
+        "I recycled this joke from my last video, sorry.",
+        "这个牌子的售后政策我没研究过。",  # a hedge
+        "我不敢说它是最好的，只能说我自己用着还不错。",
+        "这个停车场限时停车两小时，拍视频的时候差点被贴条。",
+        "这个我们随时都在补货，断货了过两天就有。",
+        "一号链接是昨天那款毛衣，今天讲的是新品。",  # the link mentioned in passing
+        "这个袋子不是塑料袋，是帆布的。",
+    ],
+)
+def test_round13_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
+    assert lexical.types_in(text) == set()
+
+
+def test_negators_in_not_negating_phrases_are_skipped(tmp_path: Path) -> None:
+    base = "negation:\n  zh:\n    window_tokens: 5\n    words: [没]\n{extra}cues:\n  call_to_action:\n    negatable: true\n    zh:\n      terms: [点关注]\n"
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(base.format(extra=""), encoding="utf-8")
+    spared = tmp_path / "spared.yaml"
+    spared.write_text(base.format(extra="    not_negating: [\"没关注的\"]\n"), encoding="utf-8")
+    text = "没关注的宝子点关注"
+    assert load_lexicon(str(plain)).match(text, "zh") == []
+    assert [h.cue for h in load_lexicon(str(spared)).match(text, "zh")] == ["call_to_action"]
