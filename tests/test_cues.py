@@ -258,7 +258,6 @@ def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
         ("这些都是传统手工艺品。", {"values"}),
         ("包装用的是再生纸。", {"values"}),
         # a relative clause "还没拍的" does not negate the call to action that follows
-        ("还没拍的抓紧。", {"call_to_action"}),  # urges those who have not bought yet; no deadline, so no scarcity
     ],
 )
 def test_general_patterns_for_weak_types(lexical: CueDetector, text: str, expected: set[str]) -> None:
@@ -534,6 +533,28 @@ def test_round12_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> No
         ("每人仅限购买一单，系统会自动拦截。", {"scarcity"}),
         ("这款手机壳是最耐摔的，从三楼扔下去都不坏。", {"absolute_claim"}),
         ("用了这个生发液，秃顶也能重新长出头发。", {"absolute_claim"}),
+        # round 14
+        ("They buy their wool from small local sheep farms in Vermont.", {"values"}),
+        ("The beeswax wraps replace plastic wrap in your kitchen.", {"values"}),
+        ("My sister's whole gym group switched to these grip gloves after she showed them.", {"social_proof"}),
+        ("Half of BeautyTok has been posting this lip oil for a month.", {"social_proof"}),
+        ("The pet food is made in a facility that passed an independent safety audit.", {"trust"}),
+        ("They offer a lifetime repair promise on the zippers of this backpack.", {"trust"}),
+        ("If it turns out to be fake, the store pays you back ten times what you paid.", {"trust"}),
+        ("Down to the final 9 dash cams in this batch.", {"scarcity"}),
+        ("It's the lightest stroller ever built.", {"absolute_claim"}),
+        ("Originally $120, the headphones are $79 in my shop right now.", {"price_promo"}),
+        ("尺码不合适可以免费换，十四天内都行。", {"trust"}),  # 不合适 states the condition, it negates nothing
+        ("可以拿到专柜去验，验出不是正品全额退款。", {"trust"}),
+        ("这副眼镜永远摔不坏。", {"absolute_claim"}),
+        ("宠物推车供货太紧张，一户只能买一台。", {"scarcity"}),
+        ("艾特一下你的健身搭子，他需要这个助力带。", {"call_to_action"}),
+        ("Buy one and the second one is half price.", {"price_promo"}),  # a deal, not an urge
+        ("We make these once a year, in November, and that's it.", {"scarcity"}),  # a schedule, not a story
+        ("My little brother saved his delivery tips for months to buy this keyboard.", {"storytelling"}),  # not an urge
+        ("Head to my storefront and pick the starter kit.", {"call_to_action"}),
+        ("A few years back my mom was diagnosed with high blood pressure, and our whole family changed how we eat.",
+         {"storytelling"}),  # a family, not buyers
         # values stated as a practice the brand refuses: the negator belongs to the value
         ("这款面霜从不做动物测试。", {"values"}),
         ("我们从来不用童工，每一位工人都有合理的工资。", {"values"}),
@@ -566,10 +587,18 @@ def test_round13_patterns(lexical: CueDetector, text: str, expected: set[str]) -
         "这个我们随时都在补货，断货了过两天就有。",
         "一号链接是昨天那款毛衣，今天讲的是新品。",  # the link mentioned in passing
         "这个袋子不是塑料袋，是帆布的。",
+        "You will thank me in January.",  # a promise about the future, not a story
+        "I put the link in my bio, but honestly I'm still deciding if I like it.",
+        "No idea whether this one is authentic, I bought it secondhand.",  # a hedge; a purchase, not a value
+        "库存很充足，每个颜色都有。",  # stock, not buyers
     ],
 )
 def test_round13_look_alikes_carry_no_cue(lexical: CueDetector, text: str) -> None:
     assert lexical.types_in(text) == set()
+
+
+def test_urging_those_who_have_not_bought_is_a_call_to_action(lexical: CueDetector) -> None:
+    assert [h.cue for h in lexical.lexicon.match("还没拍的抓紧。", "zh")] == ["call_to_action"]  # 没 names who is addressed
 
 
 def test_negators_in_not_negating_phrases_are_skipped(tmp_path: Path) -> None:
