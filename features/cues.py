@@ -28,7 +28,7 @@ from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, 
 from features.cue_heads import load_heads
 from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
-from scorer.yaml_data import load_yaml
+from scorer.yaml_data import load_yaml, word_list
 
 CUE_TYPES = (
     "scarcity",
@@ -112,16 +112,16 @@ class CueLexicon:
             prefix = bool(spec.get("zh_prefix", False))
             for lang in LANGUAGES:
                 part = spec.get(lang) or {}
-                for term in part.get("terms") or []:
-                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon", prefix=prefix and lang == "zh"))
+                for term in word_list(part.get("terms"), f"cues.{cue}.{lang}.terms"):
+                    self.rules[lang].append(_Rule(cue, _term_regex(term, lang), "lexicon", prefix=prefix and lang == "zh"))
                     if lang == "zh":
-                        zh_words.add(str(term))
+                        zh_words.add(term)
                 for pattern in part.get("patterns") or []:
                     self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern"))
-                for term in part.get("personal_terms") or []:
-                    self.rules[lang].append(_Rule(cue, _term_regex(str(term), lang), "lexicon", personal=True))
+                for term in word_list(part.get("personal_terms"), f"cues.{cue}.{lang}.personal_terms"):
+                    self.rules[lang].append(_Rule(cue, _term_regex(term, lang), "lexicon", personal=True))
                     if lang == "zh":
-                        zh_words.add(str(term))
+                        zh_words.add(term)
                 for pattern in part.get("personal_patterns") or []:
                     self.rules[lang].append(_Rule(cue, _pattern(pattern), "pattern", personal=True))
                 for pattern in part.get("anchored_patterns") or []:
@@ -136,11 +136,12 @@ class CueLexicon:
         hedges = data.get("hedges") or {}
         self.hedges = {lang: re.compile("|".join(hedges.get(lang) or [r"(?!)"]), re.IGNORECASE) for lang in LANGUAGES}
         negation = data.get("negation") or {}
-        self.negators_en = {str(w).lower() for w in (negation.get("en") or {}).get("words", [])}
+        self.negators_en = {w.lower() for w in word_list((negation.get("en") or {}).get("words"), "negation.en.words")}
         self.window_en = int((negation.get("en") or {}).get("window_words", 3))
-        self.negators_zh = {str(w) for w in (negation.get("zh") or {}).get("words", [])}
+        self.negators_zh = set(word_list((negation.get("zh") or {}).get("words"), "negation.zh.words"))
         self.window_zh = int((negation.get("zh") or {}).get("window_tokens", 3))
-        self.not_negating_zh = _pattern("|".join((negation.get("zh") or {}).get("not_negating") or [r"(?!)"]))
+        self.not_negating = {lang: _pattern("|".join((negation.get(lang) or {}).get("not_negating") or [r"(?!)"]))
+                             for lang in LANGUAGES}
         self.question_keeps = frozenset(str(c) for c in data.get("question_keeps") or [])
         self.clause_breaks = re.compile(data.get("clause_breaks") or r"[,，;；:：]", re.IGNORECASE)
         paraphrase = data.get("paraphrase") or {}
@@ -236,16 +237,22 @@ class CueLexicon:
     def _negated_en(self, text: str, hit: _Hit, hits: list[_Hit], window: int) -> bool:
         begin = self._clause_start(text, hit.start)
         words = [(m.group(0).lower().replace("’", "'"), m.start()) for m in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text[begin:hit.start])]
+        spared = self._not_negating(text, "en", begin, hit.start)
         for word, offset in words[-window:]:
             position = begin + offset
-            if (word in self.negators_en or word.endswith("n't")) and not _covered(position, hits, hit):
+            if (word in self.negators_en or word.endswith("n't")) and not _covered(position, hits, hit) \
+                    and not any(x <= position < y for x, y in spared):
                 return True
         return False
+
+    def _not_negating(self, text: str, language: str, begin: int, end: int) -> list[tuple[int, int]]:
+        """Spans of ``not_negating`` phrases ("at no charge", "没关注的宝子") that start in ``text[begin:end]``."""
+        return [m.span() for m in self.not_negating[language].finditer(text, begin, end)]
 
     def _negated_zh(self, text: str, hit: _Hit, hits: list[_Hit], tokens: list[tuple[str, int, int]], window: int) -> bool:
         begin = self._clause_start(text, hit.start)
         before = [(tok, a) for tok, a, b in tokens if a >= begin and b <= hit.start and not re.fullmatch(r"\W+", tok)]
-        spared = [m.span() for m in self.not_negating_zh.finditer(text, begin, hit.start)]  # "没关注的宝子": who, not whether
+        spared = self._not_negating(text, "zh", begin, hit.start)
         for tok, a in before[-window:]:
             if tok in self.negators_zh and not _covered(a, hits, hit) and not any(x <= a < y for x, y in spared):
                 return True

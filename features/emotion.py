@@ -22,7 +22,7 @@ from typing import Any
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
 from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
-from scorer.yaml_data import load_yaml
+from scorer.yaml_data import load_yaml, word_list
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 
@@ -56,7 +56,8 @@ def load_emotion_lexicon() -> EmotionLexicon:
     return EmotionLexicon(
         words=words,
         intensifiers={lang: {str(w).lower(): float(m) for w, m in ((data.get("intensifiers") or {}).get(lang) or {}).items()} for lang in langs},
-        negators={lang: frozenset(str(w).lower() for w in (data.get("negators") or {}).get(lang) or ()) for lang in langs},
+        negators={lang: frozenset(w.lower() for w in word_list((data.get("negators") or {}).get(lang), f"negators.{lang}"))
+                  for lang in langs},
         markers={lang: [re.compile(p) for p in (data.get("markers") or {}).get(lang) or ()] for lang in langs},
         negation_window=int(data.get("negation_window", 3)),
         marker_arousal=float(data.get("marker_arousal", 0.15)),

@@ -17,3 +17,17 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """The document in ``text`` as plain Python objects (safe subset; ``yaml.YAMLError`` when malformed)."""
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
+def word_list(values: Any, where: str) -> list[str]:
+    """``values`` (a YAML list of words or phrases) as strings; ValueError naming ``where`` for anything else.
+
+    Unquoted ``no``, ``yes``, ``on`` and ``off`` are booleans in YAML, so a word list that holds one would
+    silently lose that word; numbers are accepted and kept as written.
+    """
+    out: list[str] = []
+    for value in values or []:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f"{where}: {value!r} is not a word; quote it (YAML reads unquoted no/yes/on/off as true/false)")
+        out.append(str(value))
+    return out

@@ -610,3 +610,35 @@ def test_negators_in_not_negating_phrases_are_skipped(tmp_path: Path) -> None:
     text = "没关注的宝子点关注"
     assert load_lexicon(str(plain)).match(text, "zh") == []
     assert [h.cue for h in load_lexicon(str(spared)).match(text, "zh")] == ["call_to_action"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # round 15: "no" negates (it was read as YAML false before), except in phrases that deny nothing
+        ("There's no coupon on this one, it's just the regular price.", set()),
+        ("Returns within 30 days, no questions asked.", {"trust"}),
+        ("It's down from forty-nine dollars to twenty-nine.", {"price_promo"}),
+        ("Spend $80 and $15 comes off automatically.", {"price_promo"}),
+        ("Follow along, part three drops tomorrow.", {"call_to_action"}),
+        ("So many of you came back to buy it again for your sisters.", {"social_proof"}),
+        ("You guys bought over two thousand of these in the last hour.", {"social_proof"}),
+        ("The product link shows the size chart if you scroll down.", set()),
+    ],
+)
+def test_round15_patterns_and_look_alikes(lexical: CueDetector, text: str, expected: set[str]) -> None:
+    assert lexical.types_in(text) == expected
+
+
+def test_no_negates_but_not_inside_not_negating_phrases() -> None:
+    lexicon = load_lexicon()
+    assert "no" in lexicon.negators_en
+    assert lexicon.negated_sentence("There is no warranty on this one.", "en")
+    assert not lexicon.negated_sentence("They replace it at no charge.", "en")
+
+
+def test_a_word_yaml_reads_as_a_boolean_is_rejected(tmp_path: Path) -> None:
+    lexicon = tmp_path / "cues.yaml"
+    lexicon.write_text("negation:\n  en:\n    words: [not, no]\ncues: {}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"negation.en.words: False is not a word; quote it"):
+        load_lexicon(str(lexicon))
