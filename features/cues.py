@@ -240,8 +240,8 @@ class CueLexicon:
         spared = self._not_negating(text, "en", begin, hit.start)
         for word, offset in words[-window:]:
             position = begin + offset
-            if (word in self.negators_en or word.endswith("n't")) and not _covered(position, hits, hit) \
-                    and not any(x <= position < y for x, y in spared):
+            negator = word in self.negators_en or word.endswith("n't")
+            if negator and not _covered(position, hits, hit) and not any(x <= position < y for x, y in spared):
                 return True
         return False
 
