@@ -183,10 +183,11 @@ class CueLexicon:
                 hits.append(_Hit(rule.cue, a, b, rule.method))
         kept: dict[str, _Hit] = {}
         negated: set[str] = set()
+        shields = hits + self._not_negating(text, language)
         for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
             if hit.cue in kept:
                 continue
-            if self.negatable.get(hit.cue, True) and (self._hedged(text, hit, language) or self._negated(text, hit, hits, tokens, language)):
+            if self.negatable.get(hit.cue, True) and (self._hedged(text, hit, language) or self._negated(text, hit, shields, tokens, language)):
                 negated.add(hit.cue)
                 continue
             kept[hit.cue] = hit
@@ -201,7 +202,7 @@ class CueLexicon:
             _Hit(rule.cue, *found.span(), rule.method)
             for rule in self.rules[language]
             for found in rule.regex.finditer(text)
-        ]
+        ] + self._not_negating(text, language)
         if self.hedges[language].search(text):
             return True
         probe = _Hit("", len(text), len(text), "")
@@ -237,24 +238,22 @@ class CueLexicon:
     def _negated_en(self, text: str, hit: _Hit, hits: list[_Hit], window: int) -> bool:
         begin = self._clause_start(text, hit.start)
         words = [(m.group(0).lower().replace("’", "'"), m.start()) for m in re.finditer(r"[A-Za-z]+(?:['’][A-Za-z]+)?", text[begin:hit.start])]
-        spared = self._not_negating(text, "en", begin, hit.start)
         for word, offset in words[-window:]:
             position = begin + offset
-            negator = word in self.negators_en or word.endswith("n't")
-            if negator and not _covered(position, hits, hit) and not any(x <= position < y for x, y in spared):
+            if (word in self.negators_en or word.endswith("n't")) and not _covered(position, hits, hit):
                 return True
         return False
 
-    def _not_negating(self, text: str, language: str, begin: int, end: int) -> list[tuple[int, int]]:
-        """Spans of ``not_negating`` phrases ("at no charge", "没关注的宝子") that start in ``text[begin:end]``."""
-        return [m.span() for m in self.not_negating[language].finditer(text, begin, end)]
+    def _not_negating(self, text: str, language: str) -> list[_Hit]:
+        """The ``not_negating`` phrases of ``text`` ("at no charge", "没关注的宝子"): like a lexicon phrase, a
+        negator inside one negates nothing."""
+        return [_Hit("", *m.span(), "not_negating") for m in self.not_negating[language].finditer(text)]
 
     def _negated_zh(self, text: str, hit: _Hit, hits: list[_Hit], tokens: list[tuple[str, int, int]], window: int) -> bool:
         begin = self._clause_start(text, hit.start)
         before = [(tok, a) for tok, a, b in tokens if a >= begin and b <= hit.start and not re.fullmatch(r"\W+", tok)]
-        spared = self._not_negating(text, "zh", begin, hit.start)
         for tok, a in before[-window:]:
-            if tok in self.negators_zh and not _covered(a, hits, hit) and not any(x <= a < y for x, y in spared):
+            if tok in self.negators_zh and not _covered(a, hits, hit):
                 return True
         return False
 
@@ -266,7 +265,7 @@ def is_question(text: str) -> bool:
 
 
 def _covered(position: int, hits: list[_Hit], own: _Hit) -> bool:
-    """True when ``position`` lies inside another hit (a negator that belongs to a cue phrase)."""
+    """True when ``position`` lies inside another hit (a negator that belongs to a cue or not_negating phrase)."""
     return any(h.start <= position < h.end and h is not own for h in hits)
 
 
