@@ -24,7 +24,7 @@ def text_benchmark_parser(description: str, default_data: str, model_help: str) 
 def read_rows(path: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]] | None:
     """Rows of a labelled UTF-8 TSV (header row, no quoting) as dicts; None (and a note) when the file is absent.
 
-    A file that is not UTF-8, lacks one of ``columns`` or has a row too short to fill them exits with status 2
+    A file that is not UTF-8, has no rows, lacks one of ``columns`` or has a row too short to fill them exits with status 2
     and one line naming the problem.
     """
     path = Path(path)
@@ -35,11 +35,13 @@ def read_rows(path: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]
         rows = read_labelled(path)
     except UnicodeDecodeError as error:
         _fail(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})")
-    header = list(rows[0]) if rows else []
+    if not rows:
+        _fail(f"{path} has no labelled rows under a header")
+    header = list(rows[0])
     missing = [name for name in columns if name not in header]
     if missing:
         _fail(f"{path} lacks column(s) {', '.join(missing)}; need a tab-separated header with "
-              f"{', '.join(columns)} (found: {', '.join(header) or 'no rows'})")
+              f"{', '.join(columns)} (found: {', '.join(header)})")
     for line, row in enumerate(rows, start=2):
         if any(row[name] is None for name in columns):
             _fail(f"{path} line {line} has fewer than {len(header)} tab-separated fields")

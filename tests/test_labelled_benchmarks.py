@@ -18,6 +18,8 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
         ("bench_cues.py", "id\tlang\ttext\tlabels\nx\ten\n", "line 2 has fewer than 4 tab-separated fields"),
         ("bench_niche.py", "id\tlang\ttext\tlabels\nx\ten\thi\t\n", "lacks column(s) niche"),
         ("bench_niche.py", b"\xff\xfe\x00", "is not UTF-8 text"),
+        ("bench_cues.py", "id\tlang\ttext\tlabels\n", "has no labelled rows under a header"),
+        ("bench_niche.py", "", "has no labelled rows under a header"),
     ],
 )
 def test_malformed_tsv_gives_one_error_line(tmp_path: Path, script: str, content: str | bytes, message: str) -> None:
