@@ -28,7 +28,7 @@ from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, 
 from features.cue_heads import load_heads
 from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
-from scorer.yaml_data import load_yaml, word_list
+from scorer.yaml_data import parse_data_file, word_list
 
 CUE_TYPES = (
     "scarcity",
@@ -318,7 +318,7 @@ def load_lexicon(path: str | None = None) -> CueLexicon:
     else:
         with open(path, encoding="utf-8") as handle:
             raw = handle.read()
-    return CueLexicon(load_yaml(raw) or {})
+    return parse_data_file(raw, path or "features/data/cues.yaml", CueLexicon)
 
 
 class CueDetector:

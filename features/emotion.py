@@ -22,7 +22,7 @@ from typing import Any
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
 from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
-from scorer.yaml_data import load_yaml, word_list
+from scorer.yaml_data import parse_data_file, word_list
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 
@@ -43,7 +43,11 @@ class EmotionLexicon:
 @lru_cache(maxsize=1)
 def load_emotion_lexicon() -> EmotionLexicon:
     """The shipped ``features/data/emotion.yaml``, parsed once."""
-    data = load_yaml(resources.files("features").joinpath("data/emotion.yaml").read_text(encoding="utf-8")) or {}
+    raw = resources.files("features").joinpath("data/emotion.yaml").read_text(encoding="utf-8")
+    return parse_data_file(raw, "features/data/emotion.yaml", _emotion_lexicon)
+
+
+def _emotion_lexicon(data: dict[str, Any]) -> EmotionLexicon:
     langs = ("en", "zh")
     words = {
         lang: {str(w).lower(): (float(v[0]), float(v[1])) for w, v in ((data.get("words") or {}).get(lang) or {}).items()}

@@ -25,7 +25,7 @@ from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoCo
 from features.embeddings import TextEncoder, load_encoder, model_languages
 from features.text_sources import collect, has_cjk, text_language, zh_tokens
 from scorer.errors import ConfigError
-from scorer.yaml_data import load_yaml
+from scorer.yaml_data import parse_data_file
 
 EMBEDDING_WEIGHT = 0.5  # share of the embedding evidence for text the model covers
 SOFTMAX_TEMPERATURE = 0.04  # cosine differences of ~0.04 change the odds e-fold
@@ -146,7 +146,7 @@ def load_taxonomy(path: str | None = None) -> NicheTaxonomy:
     else:
         with open(path, encoding="utf-8") as handle:
             raw = handle.read()
-    return NicheTaxonomy(load_yaml(raw) or {})
+    return parse_data_file(raw, path or "features/data/niches.yaml", NicheTaxonomy)
 
 
 class NicheClassifier:

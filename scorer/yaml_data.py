@@ -7,9 +7,14 @@ the C ``CSafeLoader`` reads them about ten times faster than the pure-Python
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
+
+from scorer.errors import ConfigError
+
+T = TypeVar("T")
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -17,6 +22,17 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """The document in ``text`` as plain Python objects (safe subset; ``yaml.YAMLError`` when malformed)."""
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
+def parse_data_file(raw: str, source: str, build: Callable[[Any], T]) -> T:
+    """``build`` applied to the YAML document in ``raw`` (``{}`` when empty); a ConfigError naming ``source``
+    when the YAML is malformed or ``build`` rejects it with a ValueError, so the CLI reports one line."""
+    try:
+        return build(load_yaml(raw) or {})
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML ({str(exc).splitlines()[0]}).") from None
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 def word_list(values: Any, where: str) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
 from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question, load_lexicon
 from features.text_sources import collect, sentences, TextSpan
+from scorer.errors import ConfigError
 from scorer.media import VideoInfo
 
 
@@ -597,5 +598,5 @@ def test_no_negates_but_not_inside_not_negating_phrases() -> None:
 def test_a_word_yaml_reads_as_a_boolean_is_rejected(tmp_path: Path) -> None:
     lexicon = tmp_path / "cues.yaml"
     lexicon.write_text("negation:\n  en:\n    words: [not, no]\ncues: {}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"negation.en.words: False is not a word; quote it"):
+    with pytest.raises(ConfigError, match=r"cues.yaml: negation.en.words: False is not a word; quote it"):
         load_lexicon(str(lexicon))
