@@ -21,7 +21,7 @@ from typing import Any
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.niche import NicheClassifier, shared_classifier, video_niche
 from features.text_sources import TextSpan, collect, english_words, has_cjk, text_language, zh_tokens
-from scorer.yaml_data import load_yaml
+from scorer.yaml_data import parse_data_file, word_list
 
 MATTR_WINDOW = 50  # tokens per window of the moving-average type-token ratio
 _EN_NUMBER = r"\d+(?:[.,]\d+)?"
@@ -52,17 +52,23 @@ def _stopwords(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> InfoVocabulary:
     """The shipped ``info.yaml`` and stop-word lists, compiled once."""
-    data = load_yaml(resources.files("features").joinpath("data/info.yaml").read_text(encoding="utf-8")) or {}
+    raw = resources.files("features").joinpath("data/info.yaml").read_text(encoding="utf-8")
+    return parse_data_file(raw, "features/data/info.yaml", _vocabulary)
+
+
+def _vocabulary(data: dict[str, Any]) -> InfoVocabulary:
     number = {"en": _EN_NUMBER, "zh": _ZH_NUMBER}
     facts = {
         lang: [re.compile(p.replace("{N}", number[lang]), re.IGNORECASE) for p in (data.get("facts") or {}).get(lang, [])]
         for lang in ("en", "zh")
     }
     fact_words = {
-        lang: [_word_regex(str(w), lang) for w in (data.get("fact_words") or {}).get(lang, [])] for lang in ("en", "zh")
+        lang: [_word_regex(w, lang) for w in word_list((data.get("fact_words") or {}).get(lang), f"fact_words.{lang}")]
+        for lang in ("en", "zh")
     }
     attributes = {
-        name: {lang: [_word_regex(str(w), lang) for w in spec.get(lang, [])] for lang in ("en", "zh")}
+        name: {lang: [_word_regex(w, lang) for w in word_list(spec.get(lang), f"attributes.{name}.{lang}")]
+               for lang in ("en", "zh")}
         for name, spec in (data.get("attributes") or {}).items()
     }
     stopwords = {"en": _stopwords("stopwords_en.txt"), "zh": _stopwords("stopwords_zh.txt")}
