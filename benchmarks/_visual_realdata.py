@@ -15,8 +15,8 @@ from pathlib import Path
 from _realdata import realdata_root  # noqa: F401 - re-exported; puts the repository on sys.path
 
 from features.base import Extractor, ExtractorOutput, VideoContext  # noqa: E402
-from scorer.decode import FrameDecoder  # noqa: E402
-from scorer.media import probe  # noqa: E402
+from features.media.decode import FrameDecoder  # noqa: E402
+from features.media.probe import probe  # noqa: E402
 
 
 @dataclass

@@ -19,8 +19,8 @@ import time
 from _text_metrics import chinese_chars, edit_distance, realdata_root
 from features.base import VideoContext
 from features.screen_text import ScreenTextExtractor, load_ocr
-from scorer.decode import FrameDecoder
-from scorer.media import probe
+from features.media.decode import FrameDecoder
+from features.media.probe import probe
 from scorer.report import format_table
 
 CER_TARGET = 0.15

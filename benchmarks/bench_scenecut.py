@@ -23,8 +23,8 @@ from pathlib import Path
 from _visual_realdata import realdata_root  # puts the repository on sys.path
 
 from features.shots import ShotDetector  # noqa: E402
-from scorer.decode import FrameDecoder  # noqa: E402
-from scorer.media import probe  # noqa: E402
+from features.media.decode import FrameDecoder  # noqa: E402
+from features.media.probe import probe  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
 TARGET_F1 = 0.90

@@ -121,8 +121,8 @@ def cached_video(cache: Path, seconds: float, width: int, height: int) -> Path:
 
 def decode_only_s(path: Path) -> float:
     """Seconds for probe plus one FrameDecoder pass (the shared decode every visual extractor uses)."""
-    from scorer.decode import FrameDecoder
-    from scorer.media import probe
+    from features.media.decode import FrameDecoder
+    from features.media.probe import probe
 
     started = time.perf_counter()
     for _ in FrameDecoder(probe(str(path))).frames():
@@ -134,7 +134,7 @@ def whisper_s(path: Path) -> tuple[float, float]:
     """(model load s, transcription s) with the speech extractor's model and settings."""
     from features.asr_backends import AsrSettings, FasterWhisperBackend
     from features.whisper_models import load_whisper
-    from scorer.decode import decode_audio
+    from features.media.decode import decode_audio
 
     audio = decode_audio(str(path))
     settings = AsrSettings()

@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_visual_speed.py [--video PATH] [--repeat 2]
 Without ``--video`` it makes a 60 s 1080x1920 H.264 clip with ffmpeg in a temporary
 folder: a real vertical clip from the real-data folder looped and scaled up, or
 ffmpeg's ``testsrc2`` pattern when the real data is absent. It times the bare decode
-pass (:class:`scorer.decode.FrameDecoder`, analysis short side 288) and the same pass
+pass (:class:`features.media.decode.FrameDecoder`, analysis short side 288) and the same pass
 feeding the visual extractors (scene dynamics, picture quality, camera motion,
 framing, product display), best of ``--repeat`` runs each. It prints each extractor's
 CPU time (thread time, so other processes on a busy machine do not inflate it), and
@@ -30,8 +30,8 @@ from features.framing import FramingExtractor  # noqa: E402
 from features.picture_quality import PictureQualityExtractor  # noqa: E402
 from features.product_display import ProductDisplayExtractor  # noqa: E402
 from features.scene_dynamics import SceneDynamicsExtractor  # noqa: E402
-from scorer.decode import FrameDecoder  # noqa: E402
-from scorer.media import probe  # noqa: E402
+from features.media.decode import FrameDecoder  # noqa: E402
+from features.media.probe import probe  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
 TARGET = 1.5

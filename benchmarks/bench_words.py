@@ -26,7 +26,8 @@ from _text_metrics import espeak_track, realdata_root
 from features.prosody import ProsodyExtractor, librosa_module
 from features.screen_text import ScreenTextExtractor, load_ocr
 from features.speech import SpeechExtractor
-from features.whisper_models import frame_pass_threads, load_whisper
+from features.media.resources import frame_pass_threads
+from features.whisper_models import load_whisper
 from scorer.pipeline import Pipeline, ScoreOptions
 
 TARGET_S = 15.0

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from scorer.decode import AudioTrack, Frame
-from scorer.media import VideoInfo
+from features.media.decode import AudioTrack, Frame
+from features.media.probe import VideoInfo
 
 
 class Input(str, Enum):

@@ -28,7 +28,7 @@ from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, 
 from features.cue_heads import load_heads
 from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
 from features.text_sources import Sentence, TextSpan, all_sentences, collect, zh_tokens
-from scorer.yaml_data import parse_data_file, word_list
+from features.media.data_files import parse_data_file, word_list
 
 CUE_TYPES = (
     "scarcity",

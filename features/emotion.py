@@ -22,7 +22,7 @@ from typing import Any
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
 from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
-from scorer.yaml_data import parse_data_file, word_list
+from features.media.data_files import parse_data_file, word_list
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 

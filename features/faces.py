@@ -15,7 +15,7 @@ from functools import lru_cache
 import cv2
 
 from features.frame_cache import small_gray
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 SAMPLE_RATE_HZ = 2.0
 MIN_FACE_PX = 20

@@ -3,7 +3,7 @@
 Several extractors look at the same analysis frame (cut detection, motion,
 camera motion, framing). The helpers here compute a half-size copy of the frame
 and the change against the previous frame once, and memoise the result on the
-:class:`~scorer.decode.Frame` object itself, so the second caller gets it for
+:class:`~features.media.decode.Frame` object itself, so the second caller gets it for
 free. Every frame is pushed to every extractor in order, so "the previous frame"
 is the same object for all of them. Used by ``vidscore score`` through the
 visual extractors; no command of its own.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 
 def small_bgr(frame: Frame) -> np.ndarray:

@@ -27,7 +27,7 @@ from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
 from features.hands import hand_evidence
 from features.shots import ShotDetector
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 TALKING_HEAD_MIN_HEIGHT = 0.12  # face height / frame height
 CLOSEUP_MIN_HEIGHT = 0.25

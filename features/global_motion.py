@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from features.frame_cache import small_gray
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 SAMPLE_RATE_HZ = 6.0
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from features.faces import Face
 from features.frame_cache import small_bgr, small_gray
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 LOWER_FROM = 0.4  # the region starts at 40 % of the frame height
 MOTION_LEVEL = 10  # luma change (0-255) that counts as movement

@@ -21,7 +21,7 @@ from typing import Any
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.niche import NicheClassifier, shared_classifier, video_niche
 from features.text_sources import TextSpan, collect, english_words, has_cjk, text_language, zh_tokens
-from scorer.yaml_data import parse_data_file, word_list
+from features.media.data_files import parse_data_file, word_list
 
 MATTR_WINDOW = 50  # tokens per window of the moving-average type-token ratio
 _EN_NUMBER = r"\d+(?:[.,]\d+)?"

@@ -24,8 +24,8 @@ import numpy as np
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.embeddings import TextEncoder, load_encoder, model_languages
 from features.text_sources import collect, has_cjk, text_language, zh_tokens
-from scorer.errors import ConfigError
-from scorer.yaml_data import parse_data_file
+from features.media.errors import ConfigError
+from features.media.data_files import parse_data_file
 
 EMBEDDING_WEIGHT = 0.5  # share of the embedding evidence for text the model covers
 SOFTMAX_TEMPERATURE = 0.04  # cosine differences of ~0.04 change the odds e-fold

@@ -27,7 +27,7 @@ import numpy as np
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.frame_cache import frame_change
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 SHARPNESS_SHORT_SIDE = 144  # short side (px) at which sharpness is measured
 SHARPNESS_LOG_MAX = math.log1p(10000.0)  # Laplacian energy (levels^2, noise share removed) that maps to sharpness 1

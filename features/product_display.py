@@ -24,7 +24,7 @@ from features.framing import sample_ranges
 from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
 from features.hands import hand_evidence
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 OWN_MOTION_IN_USE = 0.02  # frame widths / s of the subjects' own motion in the centre
 STILL_CAMERA = 0.01

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from features.base import Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
-from features.whisper_models import cache_dir
+from features.media.resources import cache_dir
 
 HOP = 320  # 20 ms at 16 kHz
 SEGMENT_S = 3.0

@@ -4,7 +4,7 @@
 recognition ONNX models (never downloaded: the model paths are forced to the
 files inside the rapidocr wheel) on frames sampled about once per second and at
 scene changes. Frames are read at ``OCR_SHORT_SIDE`` px through
-:meth:`scorer.decode.Frame.image`, so small captions stay legible although the
+:meth:`features.media.decode.Frame.image`, so small captions stay legible although the
 shared analysis frames are small. A sampled frame that looks the same as the
 last read one reuses its text, and a text box whose pixels did not change keeps
 its recognised text, so a still caption is recognised once.
@@ -29,9 +29,9 @@ import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ScreenText, SignalSpec, VideoContext
 from features.spans import union_length
-from features.whisper_models import frame_pass_threads
-from scorer.decode import Frame
-from scorer.errors import ConfigError
+from features.media.resources import frame_pass_threads
+from features.media.decode import Frame
+from features.media.errors import ConfigError
 
 OCR_SHORT_SIDE = 720
 DET_LONG_SIDE = 512

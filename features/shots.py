@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.frame_cache import frame_change
-from scorer.decode import Frame
+from features.media.decode import Frame
 
 
 @dataclass(frozen=True)

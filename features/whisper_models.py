@@ -16,7 +16,7 @@ Model names understood here:
 
 :func:`load_whisper` loads a model once per process (cached by path and thread count).
 The pipeline runs speech recognition beside the frame pass, so it asks for
-:func:`frame_pass_threads` (half the cores); ``vidscore transcribe`` uses them all.
+:func:`features.media.resources.frame_pass_threads` (half the cores); ``vidscore transcribe`` uses them all.
 """
 
 from __future__ import annotations
@@ -28,18 +28,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
+from features.media.resources import cache_dir, cpu_threads
 
 DEFAULT_MODEL = "base"
 BUNDLED_MODELS = ("base", "tiny.en")
 _BASE_META_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 _CHUNK = 8 * 1024 * 1024
-
-
-def cache_dir() -> Path:
-    """Root of vidscore's cache: ``$VIDSCORE_CACHE_DIR`` or ``~/.cache/vidscore``."""
-    configured = os.environ.get("VIDSCORE_CACHE_DIR")
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "vidscore"
 
 
 def _package_data(package: str, sub: str) -> Path:
@@ -130,23 +125,6 @@ def resolve_model(name: str | None) -> str:
 def is_english_only(name: str | None) -> bool:
     """True for English-only Whisper models (names ending in ".en")."""
     return (name or DEFAULT_MODEL).strip().rstrip("/").endswith(".en")
-
-
-def cpu_threads() -> int:
-    """Threads for CTranslate2: all cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - non-Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def frame_pass_threads() -> int:
-    """Threads for work beside the frame pass (ASR in the pipeline, OCR inside it): half the cores, at least one.
-
-    Speech recognition runs in a background thread while the frame pass decodes and
-    reads text, so each gets its own share of the cores instead of oversubscribing them.
-    """
-    return max(1, cpu_threads() // 2)
 
 
 @lru_cache(maxsize=4)

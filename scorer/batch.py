@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from scorer.errors import ConfigError, MissingFileError, VidscoreError
+from features.media.errors import ConfigError, MissingFileError, VidscoreError
 from scorer.store import DIMENSIONS, ResultStore, utc_now, versions_key
 
 if TYPE_CHECKING:

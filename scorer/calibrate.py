@@ -45,7 +45,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from scorer import __version__
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.model import BASELINE, PENALTY_POINTS, Contribution, RubricScorer, ScoredVideo, as_signal_dicts, usable
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem, load_rubric, parse_rubric
 

@@ -14,7 +14,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from scorer.errors import ConfigError, VidscoreError
+from features.media.errors import ConfigError, VidscoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

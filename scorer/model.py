@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem, load_rubric
 
 BASELINE = 50.0

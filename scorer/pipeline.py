@@ -3,7 +3,7 @@
 :class:`Pipeline` holds the extractors (created once, so models load once per
 process) and the scorer. :meth:`Pipeline.score` returns the result as a plain
 JSON-ready dict following ``scorer/schema/result.schema.json``. Input problems
-raise :class:`~scorer.errors.InputError`; a failing extractor is recorded in
+raise :class:`~features.media.errors.InputError`; a failing extractor is recorded in
 ``errors`` and its signals become null, the rest of the score goes on.
 
 Extractors that need only audio or metadata (speech recognition, prosody) run
@@ -25,9 +25,9 @@ from tqdm import tqdm
 from features.base import Event, Extractor, ExtractorOutput, Input, VideoContext
 from features.registry import create_extractors
 from scorer import __version__
-from scorer.decode import FrameDecoder, decode_audio
-from scorer.errors import InputError, VidscoreError
-from scorer.media import MediaLimits, probe
+from features.media.decode import FrameDecoder, decode_audio
+from features.media.errors import InputError, VidscoreError
+from features.media.probe import MediaLimits, probe
 from scorer.result import build_result
 from scorer.rubric import Rubric, load_rubric
 from scorer.model import RubricScorer, resolve_scorer

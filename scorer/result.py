@@ -15,7 +15,7 @@ import jsonschema
 
 from features.base import Event, VideoContext
 from scorer.explain import explanations, suggestions
-from scorer.media import VideoInfo
+from features.media.probe import VideoInfo
 from scorer.model import ScoredVideo
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ better), ``band`` (best inside ``target``), ``penalty`` (removes points as the
 value rises from ``range[0]`` to ``range[1]``; never adds any).
 
 ``load_rubric`` validates everything on load and raises
-:class:`~scorer.errors.ConfigError` naming the file, the entry and the bad value.
+:class:`~features.media.errors.ConfigError` naming the file, the entry and the bad value.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ from typing import Any
 
 import yaml
 
-from scorer.errors import ConfigError
-from scorer.yaml_data import load_yaml
+from features.media.errors import ConfigError
+from features.media.data_files import load_yaml
 
 DIMENSIONS = ("quality", "immersion", "persuasion")
 DIRECTIONS = ("higher", "lower", "band", "penalty")

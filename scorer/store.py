@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 STORE_FORMAT_VERSION = 1
 DIMENSIONS = ("quality", "immersion", "persuasion")

@@ -26,8 +26,8 @@ from scorer.batch import (
     options_for,
     run_batch,
 )
-from scorer.errors import ConfigError
-from scorer.media import MediaLimits
+from features.media.errors import ConfigError
+from features.media.probe import MediaLimits
 from scorer.pipeline import Pipeline, ScoreOptions
 from scorer.result import validate_result
 from scorer.store import ResultStore

@@ -27,7 +27,7 @@ from scorer.calibrate import (
     save_model,
 )
 from scorer.cli import main
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.explain import explanations
 from scorer.model import RubricScorer
 from scorer.pipeline import Pipeline, ScoreOptions

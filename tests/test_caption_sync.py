@@ -20,7 +20,7 @@ from features.base import (
 from features.caption_sync import CaptionSyncExtractor, normalised, similarity, timed_words
 from features.registry import EXTRACTORS
 from mediagen import write_video
-from scorer.media import VideoInfo
+from features.media.probe import VideoInfo
 from scorer.pipeline import Pipeline
 from scorer.result import validate_result
 
@@ -196,8 +196,8 @@ def captioned_clip(path: Path, lines: list[tuple[float, float, str]], seconds: f
 def test_generated_speech_against_burned_in_subtitles(tmp_path: Path) -> None:
     from features.screen_text import ScreenTextExtractor
     from features.speech import SpeechExtractor
-    from scorer.decode import AudioTrack, FrameDecoder
-    from scorer.media import probe
+    from features.media.decode import AudioTrack, FrameDecoder
+    from features.media.probe import probe
     from speechgen import espeak_wav, load_samples
 
     pieces, lines, t = [np.zeros(8_000, np.float32)], [], 0.5

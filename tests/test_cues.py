@@ -10,8 +10,8 @@ import pytest
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
 from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question, load_lexicon
 from features.text_sources import collect, sentences, TextSpan
-from scorer.errors import ConfigError
-from scorer.media import VideoInfo
+from features.media.errors import ConfigError
+from features.media.probe import VideoInfo
 
 
 def info(duration_s: float = 30.0, path: str = "clip.mp4") -> VideoInfo:

@@ -10,7 +10,7 @@ import pytest
 
 from scorer.cli import main
 from scorer.demo import demo_video_path
-from scorer.media import MediaLimits, probe
+from features.media.probe import MediaLimits, probe
 from scorer.result import validate_result
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -6,7 +6,7 @@ import pytest
 
 from features.base import ProsodySegment, Transcript, TranscriptSegment, VideoContext
 from features.emotion import EmotionExtractor, text_tone, tone_label, voice_arousal
-from scorer.media import VideoInfo
+from features.media.probe import VideoInfo
 
 
 def info(duration_s: float = 20.0) -> VideoInfo:

@@ -9,8 +9,8 @@ from features.base import VideoContext
 from features.faces import faces
 from features.framing import FramingExtractor, sample_ranges
 from features.hands import hand_evidence
-from scorer.decode import FrameDecoder
-from scorer.media import probe
+from features.media.decode import FrameDecoder
+from features.media.probe import probe
 
 FPS = 15.0
 

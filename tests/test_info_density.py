@@ -14,7 +14,7 @@ from features.info_density import (
     load_vocabulary,
     repetition_ratio,
 )
-from scorer.media import VideoInfo
+from features.media.probe import VideoInfo
 
 
 def info(duration_s: float) -> VideoInfo:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from mediagen import write_audio_only, write_video
-from scorer.decode import AUDIO_SAMPLE_RATE, FrameDecoder, analysis_size, decode_audio
-from scorer.errors import (
+from features.media.decode import AUDIO_SAMPLE_RATE, FrameDecoder, analysis_size, decode_audio
+from features.media.errors import (
     AudioOnlyError,
     DecodeTimeoutError,
     EmptyFileError,
@@ -20,7 +20,7 @@ from scorer.errors import (
     NotMediaError,
     TruncatedError,
 )
-from scorer.media import MediaLimits, probe
+from features.media.probe import MediaLimits, probe
 
 
 def decode_all(path: Path, short_side: int = 96) -> tuple[list, FrameDecoder]:

@@ -6,8 +6,8 @@ import pytest
 
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
 from features.niche import NicheClassifier, NicheExtractor, NichePrediction, NicheTaxonomy, distribution_match, load_taxonomy
-from scorer.errors import ConfigError
-from scorer.media import VideoInfo
+from features.media.errors import ConfigError
+from features.media.probe import VideoInfo
 
 REQUIRED = {"beauty", "fashion", "food", "tech", "home", "fitness", "baby", "pets", "education", "travel", "auto", "health"}
 

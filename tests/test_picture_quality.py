@@ -9,8 +9,8 @@ from visualgen import encode, frames_from, run, texture
 
 from features.base import VideoContext
 from features.picture_quality import PictureQualityExtractor, black_bars, blockiness, noise_sigma
-from scorer.decode import FrameDecoder
-from scorer.media import probe
+from features.media.decode import FrameDecoder
+from features.media.probe import probe
 
 FPS = 10.0
 W, H = 288, 512

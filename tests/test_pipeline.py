@@ -22,8 +22,8 @@ from features.picture_quality import PictureQualityExtractor
 from features.registry import EXTRACTORS, signal_specs
 from features.scene_dynamics import SceneDynamicsExtractor
 from mediagen import write_video
-from scorer.decode import Frame
-from scorer.errors import NotMediaError
+from features.media.decode import Frame
+from features.media.errors import NotMediaError
 from scorer.pipeline import Pipeline, ScoreOptions
 from scorer.result import validate_result
 from scorer.rubric import parse_rubric

@@ -9,8 +9,8 @@ import pytest
 
 from features.base import Input, VideoContext
 from features.prosody import SEGMENT_S, ProsodyExtractor, analyse
-from scorer.decode import AudioTrack
-from scorer.media import VideoInfo
+from features.media.decode import AudioTrack
+from features.media.probe import VideoInfo
 from speechgen import espeak_wav, load_samples
 
 RATE = 16_000

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import realdata_path
-from scorer.decode import FrameDecoder, decode_audio
-from scorer.errors import InputError
-from scorer.media import probe
+from features.media.decode import FrameDecoder, decode_audio
+from features.media.errors import InputError
+from features.media.probe import probe
 
 VIDEOS = sorted((realdata_path() / "videos").rglob("*.mp4")) if (realdata_path() / "videos").is_dir() else []
 

@@ -10,7 +10,7 @@ import yaml
 
 from features.registry import signal_spec_map
 from scorer.cli import main
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.rubric import DIMENSIONS, builtin_rubrics, load_rubric, parse_rubric
 
 KNOWN = {"sharpness", "brightness", "motion_energy", "loudness_dbfs"}

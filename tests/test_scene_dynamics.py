@@ -10,8 +10,8 @@ from visualgen import HEIGHT, WIDTH, encode, frames_from, run, texture
 
 from features.scene_dynamics import SceneDynamicsExtractor
 from features.shots import ShotDetector
-from scorer.decode import FrameDecoder
-from scorer.media import probe
+from features.media.decode import FrameDecoder
+from features.media.probe import probe
 
 FPS = 15.0
 

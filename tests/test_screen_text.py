@@ -11,8 +11,8 @@ import pytest
 from features.base import ExtractorOutput, VideoContext
 from features.screen_text import Block, Line, ScreenTextExtractor, bundled_model_paths, group_lines, is_caption_box, similar
 from mediagen import write_video
-from scorer.decode import FrameDecoder
-from scorer.media import probe
+from features.media.decode import FrameDecoder
+from features.media.probe import probe
 
 CAPTIONS = ("全场五折限时抢购", "今天下单包邮到家", "点击下方链接购买")
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"

@@ -18,9 +18,9 @@ from features.speech import (
 )
 from features.spans import merge_spans
 from features.whisper_models import assemble_base_model, base_model_parts, is_english_only, resolve_model
-from scorer.decode import AudioTrack
-from scorer.errors import ConfigError
-from scorer.media import VideoInfo
+from features.media.decode import AudioTrack
+from features.media.errors import ConfigError
+from features.media.probe import VideoInfo
 from speechgen import espeak_wav, load_samples
 
 SENTENCE = "Hello everyone. Today I will show you a new phone. The battery lasts two days."

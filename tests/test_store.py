@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from scorer.batch import expand_input, run_batch
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.pipeline import ScoreOptions
 from scorer.store import ResultStore, compliance_flag, versions_key
 from test_batch import make_videos, trap_pipeline, write_csv

@@ -11,8 +11,8 @@ import cv2
 import numpy as np
 
 from features.base import Extractor, ExtractorOutput, VideoContext
-from scorer.decode import Frame
-from scorer.media import VideoInfo
+from features.media.decode import Frame
+from features.media.probe import VideoInfo
 
 WIDTH, HEIGHT = 144, 256  # a 9:16 analysis frame (short side kept small for speed)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from scorer.commands.common import add_score_options, print_table, score_options_from
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

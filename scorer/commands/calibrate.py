@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 
 from scorer.commands.common import print_table
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 from scorer.rubric import DIMENSIONS
 
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import ConfigError
-from scorer.media import MediaLimits
+from features.media.errors import ConfigError
+from features.media.probe import MediaLimits
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scorer.commands.common import write_text
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 FORMATS = ("csv", "parquet", "jsonl")
 

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.media import probe
+    from features.media.probe import probe
 
     info = probe(args.file, limits_from(args))
     if args.format == "json":

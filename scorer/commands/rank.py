@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from scorer.commands.common import print_table
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 RANK_BY = ("persuasion", "quality", "immersion", "overall")
 DIMENSIONS = ("quality", "immersion", "persuasion")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from scorer.commands.common import print_table
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

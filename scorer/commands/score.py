@@ -7,7 +7,7 @@ import sys
 import traceback
 
 from scorer.commands.common import add_score_options, render_results, score_options_from, write_text
-from scorer.errors import VidscoreError
+from features.media.errors import VidscoreError
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

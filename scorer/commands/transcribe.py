@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from features.asr_backends import AsrSettings, make_backend
-    from scorer.decode import decode_audio
-    from scorer.errors import ConfigError, InputError, MissingFileError
+    from features.media.decode import decode_audio
+    from features.media.errors import ConfigError, InputError, MissingFileError
 
     try:
         settings = AsrSettings(backend=args.backend, model=args.model, language=args.language)

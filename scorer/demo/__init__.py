@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from scorer.errors import MissingFileError
+from features.media.errors import MissingFileError
 
 DEMO_FILE = "demo.mp4"
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from scorer.errors import ConfigError
+from features.media.errors import ConfigError
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@
 (short side ``analysis_short_side`` pixels, display rotation applied) with their
 real presentation timestamps. It never seeks. Frames that fail to decode are
 skipped and counted; a wall-clock deadline turns a stuck decode into
-:class:`~scorer.errors.DecodeTimeoutError`. When PyAV's FFmpeg cannot decode the
+:class:`~features.media.errors.DecodeTimeoutError`. When PyAV's FFmpeg cannot decode the
 stream at all, OpenCV's own FFmpeg build is tried instead.
 
 :func:`decode_audio` returns the first audio track as mono 16 kHz float32 samples.
@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from scorer.errors import DecodeTimeoutError, NoVideoFramesError, TruncatedError
-from scorer.media import (
+from features.media.errors import DecodeTimeoutError, NoVideoFramesError, TruncatedError
+from features.media.probe import (
     VideoInfo,
     guarded_demux,
     is_truncated,
@@ -122,7 +122,7 @@ class FrameDecoder:
     """Sequential decoder of analysis frames for one probed video.
 
     Args:
-        info: the file's :class:`VideoInfo` from :func:`scorer.media.probe`.
+        info: the file's :class:`VideoInfo` from :func:`features.media.probe.probe`.
         analysis_short_side: short side of analysis frames in pixels (64-1080; default 288).
         timeout_s: wall-clock limit for the whole pass in seconds.
 

@@ -3,7 +3,7 @@
 ``probe(path)`` opens the container with PyAV, demuxes the video packets once
 (no decoding beyond the first frame) and returns a :class:`VideoInfo`. Every
 reason a file cannot be scored is raised as a typed error from
-:mod:`scorer.errors` with one sentence a user can act on. Exposed on the
+:mod:`features.media.errors` with one sentence a user can act on. Exposed on the
 command line as ``vidscore probe FILE``.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import av
 import numpy as np
 
-from scorer.errors import (
+from features.media.errors import (
     AudioOnlyError,
     DecodeTimeoutError,
     EmptyFileError,
@@ -241,7 +241,7 @@ def _is_vfr(times: np.ndarray) -> bool:
 def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> VideoInfo:
     """Inspect ``path`` and return its :class:`VideoInfo`.
 
-    Raises a subclass of :class:`scorer.errors.InputError` with one clear sentence
+    Raises a subclass of :class:`features.media.errors.InputError` with one clear sentence
     when the file is missing, empty, not media, audio-only, over a limit, truncated
     or has no decodable video frames.
     """
