@@ -124,7 +124,7 @@ def main() -> int:
     def run(path: str, **options: object) -> dict:
         nonlocal scored
         scored += 1
-        return pipeline.score(path, ScoreOptions(**options), progress=False)
+        return pipeline.score(path, ScoreOptions(**options), progress=False).to_json()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

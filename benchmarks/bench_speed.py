@@ -178,7 +178,7 @@ def main() -> int:
     warms = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        result = pipeline.score(str(video), progress=False)
+        result = pipeline.score(str(video), progress=False).to_json()
         warms.append((time.perf_counter() - started, result["timing_s"]))
     warm, warm_timing = min(warms, key=lambda pair: pair[0])
 

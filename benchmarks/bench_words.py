@@ -28,7 +28,8 @@ from features.screen_text import ScreenTextExtractor, load_ocr
 from features.speech import SpeechExtractor
 from features.media.resources import frame_pass_threads
 from features.whisper_models import load_whisper
-from scorer.pipeline import Pipeline, ScoreOptions
+from scorer.pipeline import Pipeline
+from scorer.options import ScoreOptions
 
 TARGET_S = 15.0
 VIDEO = "videos/zh_subtitled/rapidvideocr_test_a_zh_narration.mp4"
@@ -71,7 +72,7 @@ def main() -> int:
         pipeline = Pipeline(extractors=[SpeechExtractor.from_options({}), ProsodyExtractor(), ScreenTextExtractor()])
         load = os.getloadavg()[0]
         wall, cpu = time.perf_counter(), time.process_time()
-        result = pipeline.score(str(video), ScoreOptions(), progress=False)
+        result = pipeline.score(str(video), ScoreOptions(), progress=False).to_json()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     timing = ", ".join(f"{k} {v:.1f}" for k, v in result["timing_s"].items() if v >= 0.05)
     print(f"stage timings (s): {timing}")

@@ -130,7 +130,6 @@ class VideoContext:
     screen_text: list[ScreenText] | None = None
     prosody: list[ProsodySegment] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
 
     def available(self) -> set[Input]:
         """Inputs present for this video now."""

@@ -52,7 +52,8 @@ from features.media.errors import ConfigError, MissingFileError, VidscoreError
 from scorer.store import DIMENSIONS, ResultStore, utc_now, versions_key
 
 if TYPE_CHECKING:
-    from scorer.pipeline import Pipeline, ScoreOptions
+    from scorer.pipeline import Pipeline
+    from scorer.options import ScoreOptions
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".flv", ".ts", ".3gp", ".wmv", ".mpg", ".mpeg"}
@@ -148,9 +149,11 @@ def options_for(item: BatchItem, base: "ScoreOptions") -> "ScoreOptions":
     return dataclasses.replace(base, metadata={**base.metadata, **item.metadata}, **overrides)
 
 
-def key_options(options: "ScoreOptions") -> dict[str, Any]:
-    """The score options that change a result: every field but input limits and label metadata."""
+def key_options(options: "ScoreOptions", extractor_options: dict[str, Any]) -> dict[str, Any]:
+    """The options that change a result: every score option but input limits and label metadata, and the
+    extractor options the pipeline was built with (speech language, ASR and text models)."""
     keyed = {f.name: getattr(options, f.name) for f in dataclasses.fields(options) if f.name not in ("limits", "metadata")}
+    keyed["extractor_options"] = extractor_options
     keyed.update({k: options.metadata[k] for k in KEY_METADATA if k in options.metadata})
     return keyed
 
@@ -260,7 +263,7 @@ def _worker_main(
             return
         path, options = task
         try:
-            reply: tuple[Any, ...] = ("ok", json.dumps(pipeline.score(path, options, progress=False)))
+            reply: tuple[Any, ...] = ("ok", json.dumps(pipeline.score(path, options, progress=False).to_json()))
         except VidscoreError as exc:
             reply = ("error", exc.code, exc.message)
         except Exception as exc:  # noqa: BLE001 - one bad video must not stop the worker
@@ -443,7 +446,8 @@ def run_batch(
             hashed = _hash_all(items, stop, progress)
             versions = pool.versions(stop)
             if versions is not None and not stop.stopped:
-                todo = _plan(items, hashed, base_options, versions, store, resume, retry_failed, summary)
+                extractor_options = dict(getattr(factory, "extractor_options", {}))
+                todo = _plan(items, hashed, base_options, extractor_options, versions, store, resume, retry_failed, summary)
                 _score_all(todo, pool, store, versions, timeout_s, stop, summary, progress)
         finally:
             pool.close()
@@ -468,6 +472,7 @@ def _plan(
     items: list[BatchItem],
     hashed: list[str | MissingFileError],
     base_options: "ScoreOptions",
+    extractor_options: dict[str, Any],
     versions: dict[str, Any],
     store: ResultStore,
     resume: bool,
@@ -480,7 +485,7 @@ def _plan(
     todo: list[_Task] = []
     for item, sha in zip(items, hashed):
         options = options_for(item, base_options)
-        keyed = key_options(options)
+        keyed = key_options(options, extractor_options)
         digest = sha if isinstance(sha, str) else f"unreadable:{item.path}"
         key = (digest, versions_key(versions, keyed))
         if key in done:

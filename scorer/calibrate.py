@@ -47,7 +47,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from scorer import __version__
 from features.media.errors import ConfigError
 from scorer.model import BASELINE, PENALTY_POINTS, Contribution, RubricScorer, ScoredVideo, as_signal_dicts, usable
-from scorer.rubric import DIMENSIONS, Rubric, RubricItem, load_rubric, parse_rubric
+from scorer.rubric import DIMENSIONS, Rubric, RubricItem
+from scorer.rubric_loader import load_rubric, parse_rubric
 
 MODEL_FORMAT = "vidscore-model"
 MODEL_FORMAT_VERSION = 1

@@ -105,7 +105,8 @@ def explanations(
 ) -> dict[str, list[dict[str, Any]]]:
     """Per dimension: baseline item, then one item per rubric signal, sorted by |contribution|.
 
-    ``result`` (the result dict, when available) supplies evidence: cues, events, screen text, transcript.
+    ``result`` (the result's evidence sources, see :func:`scorer.result.evidence_sources`) supplies evidence:
+    cues, events, screen text, transcript.
     """
     out: dict[str, list[dict[str, Any]]] = {}
     for dimension in DIMENSIONS:
@@ -190,11 +191,3 @@ def compliance(
                 text += f": {_evidence_note(evidence, lang)}"
             reasons.append({"signal": rule.signal, "value": value, "reason": text, "evidence": evidence})
     return {"risk": bool(reasons), "reasons": reasons}
-
-
-def annotate(result: dict[str, Any], scored: ScoredVideo, rubric: Rubric, lang: str = "en") -> dict[str, Any]:
-    """Fill ``explanations``, ``suggestions`` and ``compliance`` of ``result`` using its own evidence."""
-    result["explanations"] = explanations(scored, lang, result)
-    result["suggestions"] = suggestions(scored, lang, result=result)
-    result["compliance"] = compliance(rubric, result.get("signals") or {}, lang, result)
-    return result

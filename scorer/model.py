@@ -24,7 +24,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from features.media.errors import ConfigError
-from scorer.rubric import DIMENSIONS, Rubric, RubricItem, load_rubric
+from scorer.rubric import DIMENSIONS, Rubric, RubricItem
+from scorer.rubric_loader import load_rubric
 
 BASELINE = 50.0
 PENALTY_POINTS = 30.0  # points a full-strength penalty item of weight 1 removes

@@ -1,8 +1,8 @@
 """Score one video end to end: probe, decode once, run every extractor, score, explain.
 
 :class:`Pipeline` holds the extractors (created once, so models load once per
-process) and the scorer. :meth:`Pipeline.score` returns the result as a plain
-JSON-ready dict following ``scorer/schema/result.schema.json``. Input problems
+process) and the scorer. :meth:`Pipeline.score` returns a
+:class:`~scorer.result.ScoreResult` whose ``to_json()`` follows ``scorer/schema/result.schema.json``. Input problems
 raise :class:`~features.media.errors.InputError`; a failing extractor is recorded in
 ``errors`` and its signals become null, the rest of the score goes on.
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from tqdm import tqdm
@@ -27,49 +26,16 @@ from features.registry import create_extractors
 from scorer import __version__
 from features.media.decode import FrameDecoder, decode_audio
 from features.media.errors import InputError, VidscoreError
-from features.media.probe import MediaLimits, probe
-from scorer.result import build_result
-from scorer.rubric import Rubric, load_rubric
+from features.media.probe import VideoInfo, probe
+from scorer.explain import compliance, explanations, suggestions
 from scorer.model import RubricScorer, resolve_scorer
-from scorer.explain import annotate
+from scorer.options import ScoreOptions
+from scorer.result import ScoreResult, evidence_sources, round_signal
+from scorer.rubric import Rubric
+from scorer.rubric_loader import load_rubric
 
 PIPELINE_VERSION = "1"
 
-
-@dataclass(frozen=True)
-class ScoreOptions:
-    """What the user asked for when scoring.
-
-    Args:
-        niche: target niche id (see ``vidscore features`` / niche taxonomy) or None.
-        product: free-text product description for niche match, or None.
-        title: the video's title/caption/hashtags as posted, or None.
-        lang: language of explanations, "en" or "zh".
-        analysis_short_side: short side of analysis frames in pixels.
-        limits: media limits (pixels, duration, file size, wall-clock timeout).
-        extractor_options: options passed to extractors (e.g. ASR model, language).
-        rubric: rubric name or YAML path (None: the pipeline's rubric, by default "default").
-        model: calibrated model file from ``vidscore calibrate`` (carries its own rubric), or None.
-    """
-
-    niche: str | None = None
-    product: str | None = None
-    title: str | None = None
-    creator_niche: str | None = None
-    lang: str = "en"
-    analysis_short_side: int = 288
-    limits: MediaLimits = field(default_factory=MediaLimits)
-    extractor_options: dict[str, Any] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    rubric: str | None = None
-    model: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.lang not in ("en", "zh"):
-            raise ValueError(f"lang must be 'en' or 'zh', got {self.lang!r}")
-
-
-ProgressFactory = Callable[[int, str], Any]
 
 
 class Pipeline:
@@ -107,8 +73,17 @@ class Pipeline:
             "model": scorer.model_id(),
         }
 
-    def score(self, path: str, options: ScoreOptions | None = None, progress: bool | None = None) -> dict[str, Any]:
-        """Score the video at ``path``; returns the result dict. Raises ``InputError`` for unusable input."""
+    def score(self, path: str, options: ScoreOptions | None = None, progress: bool | None = None) -> ScoreResult:
+        """Score the video at ``path``. Raises ``InputError`` for unusable input.
+
+        Args:
+            path: a video file.
+            options: per-video options (niche, product, title, explanation language, limits, rubric, model).
+            progress: show a frame progress bar (None: only on a terminal).
+
+        Returns:
+            The :class:`~scorer.result.ScoreResult`; ``.to_json()`` is the JSON contract.
+        """
         options = options or ScoreOptions()
         rubric, scorer = self.scorer_for(options)
         timing: dict[str, float] = {}
@@ -117,7 +92,7 @@ class Pipeline:
         info = probe(path, options.limits)
         timing["probe"] = time.perf_counter() - clock
 
-        context = VideoContext(info=info, metadata=_metadata(options), options=dict(options.extractor_options))
+        context = VideoContext(info=info, metadata=options.video_metadata())
         clock = time.perf_counter()
         if info.has_audio:
             try:
@@ -156,25 +131,32 @@ class Pipeline:
         clock = time.perf_counter()
         scored = scorer.score_one(signals, lang=options.lang, niche=options.niche)
         timing["scoring"] = time.perf_counter() - clock
-        result = build_result(
-            info=info,
-            context=context,
+        cues = sections["cues"] if "cues" in sections else [_cue(e) for e in events if e.kind == "cue"]
+        screen_text = context.screen_text or []
+        sources = evidence_sources(cues, events, screen_text, context.transcript)
+        shown = {name: round_signal(value) for name, value in signals.items()}
+        return ScoreResult(
+            video=info,
+            scores=scored.scores,
+            explanations=explanations(scored, options.lang, sources),
+            suggestions=suggestions(scored, options.lang, result=sources),
             signals=signals,
+            cues=cues,
+            transcript=context.transcript,
+            screen_text=screen_text,
+            niche=sections.get("niche") or {"top": [], "target": options.niche or options.product, "match": None},
+            compliance=compliance(rubric, shown, options.lang, sources),
             events=events,
-            sections=sections,
-            scored=scored,
             errors=errors,
             timing=timing,
             versions=self.versions(scorer),
-            options=options,
         )
-        return annotate(result, scored, rubric, options.lang)
 
     # -- stages ---------------------------------------------------------------------------------
 
     def _frame_pass(
         self,
-        info: Any,
+        info: VideoInfo,
         options: ScoreOptions,
         extractors: list[Extractor],
         context: VideoContext,
@@ -213,7 +195,6 @@ class Pipeline:
                     "message": f"{decoder.report.frames_failed} video packet(s) failed to decode and were skipped.",
                 }
             )
-        context.options["decode_report"] = decoder.report
         for extractor in active:
             started = time.perf_counter()
             self._finish(extractor, context, outputs, errors)
@@ -274,13 +255,11 @@ class Pipeline:
             errors.append(_extractor_error(extractor, exc))
 
 
-def _metadata(options: ScoreOptions) -> dict[str, Any]:
-    metadata = dict(options.metadata)
-    for key in ("title", "product", "niche", "creator_niche"):
-        value = getattr(options, key)
-        if value:
-            metadata[key] = value
-    return metadata
+def _cue(event: Event) -> dict[str, Any]:
+    """A cue of the contract from a ``cue`` event (for extractors that emit events but no ``cues`` section)."""
+    detail = event.detail
+    return {"type": detail.get("type"), "text": detail.get("text", ""), "start_s": event.start_s,
+            "end_s": event.end_s, "source": detail.get("source", "speech")}
 
 
 def _extractor_error(extractor: Extractor, exc: BaseException) -> dict[str, str]:

@@ -28,7 +28,8 @@ from scorer.batch import (
 )
 from features.media.errors import ConfigError
 from features.media.probe import MediaLimits
-from scorer.pipeline import Pipeline, ScoreOptions
+from scorer.pipeline import Pipeline
+from scorer.options import ScoreOptions
 from scorer.result import validate_result
 from scorer.store import ResultStore
 
@@ -145,12 +146,12 @@ def test_manifest_values_override_cli_options_and_only_result_inputs_are_keyed()
     options = options_for(item, base)
     assert (options.niche, options.title, options.lang) == ("beauty", "cli title", "zh")
     assert options.metadata == {"niche": "beauty", "description": "desc", "gmv": "10"}
-    keyed = key_options(options)
+    keyed = key_options(options, {})
     assert keyed["niche"] == "beauty" and keyed["description"] == "desc" and "gmv" not in keyed
     relabelled = options_for(BatchItem("/v.mp4", {**item.metadata, "gmv": "99"}), base)
-    assert key_options(relabelled) == keyed
+    assert key_options(relabelled, {}) == keyed
     retitled = options_for(BatchItem("/v.mp4", {**item.metadata, "title": "new"}), base)
-    assert key_options(retitled) != keyed
+    assert key_options(retitled, {}) != keyed
 
 
 def test_parameters_are_validated(tmp_path: Path) -> None:
@@ -331,7 +332,7 @@ def test_rubric_choice_is_part_of_the_versions_key(tmp_path: Path) -> None:
     default, other = ScoreOptions(), ScoreOptions(rubric=str(tmp_path / "r.yaml"))
     before, after = pipeline_versions(pipeline, default), pipeline_versions(pipeline, other)
     assert after["rubric"].endswith("@999") and before["rubric"] != after["rubric"]
-    assert versions_key(before, key_options(default)) != versions_key(after, key_options(other))
+    assert versions_key(before, key_options(default, {})) != versions_key(after, key_options(other, {}))
 
 
 def test_each_worker_gets_its_own_cores(monkeypatch: pytest.MonkeyPatch) -> None:

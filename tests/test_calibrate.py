@@ -30,8 +30,10 @@ from scorer.cli import main
 from features.media.errors import ConfigError
 from scorer.explain import explanations
 from scorer.model import RubricScorer
-from scorer.pipeline import Pipeline, ScoreOptions
-from scorer.rubric import DIMENSIONS, load_rubric
+from scorer.pipeline import Pipeline
+from scorer.options import ScoreOptions
+from scorer.rubric import DIMENSIONS
+from scorer.rubric_loader import load_rubric
 
 
 def item(signal: str, direction: str = "higher", rng: list | None = None, **extra) -> dict:
@@ -263,12 +265,12 @@ def test_score_with_model_and_rubric_options(tmp_path: Path, rubric) -> None:
     model_path = write_model(tmp_path, rubric, rows, outcome(rows))
     clip = write_video(tmp_path / "clip.mp4", width=90, height=160, fps=10, seconds=3.0)
     pipeline = Pipeline(extractors=[SceneDynamicsExtractor(), PictureQualityExtractor(), AudioLevelExtractor()])
-    result = pipeline.score(str(clip), ScoreOptions(model=str(model_path)), progress=False)
+    result = pipeline.score(str(clip), ScoreOptions(model=str(model_path)), progress=False).to_json()
     assert result["versions"]["model"].startswith("outcome:ctr@") and result["versions"]["rubric"] == "cal@1"
     for dimension in DIMENSIONS:
         total = sum(r["contribution"] for r in result["explanations"][dimension])
         assert total == pytest.approx(result["scores"][dimension], abs=0.051)
-    plain = pipeline.score(str(clip), ScoreOptions(rubric=rubric.source), progress=False)
+    plain = pipeline.score(str(clip), ScoreOptions(rubric=rubric.source), progress=False).to_json()
     assert plain["versions"]["model"] == "rubric:cal@1"
     assert plain["scores"]["quality"] == result["scores"]["quality"]
     with pytest.raises(ConfigError, match="drop --rubric"):

@@ -161,11 +161,11 @@ class FakeScreenText(Extractor):
 def test_pipeline_feeds_speech_and_screen_text_to_caption_sync(tmp_path: Path) -> None:
     assert CaptionSyncExtractor in EXTRACTORS
     pipeline = Pipeline(extractors=[CaptionSyncExtractor(), FakeSpeech(), FakeScreenText()])
-    result = pipeline.score(str(write_video(tmp_path / "talk.mp4", seconds=2.0, audio_tone_hz=300.0)))
+    result = pipeline.score(str(write_video(tmp_path / "talk.mp4", seconds=2.0, audio_tone_hz=300.0))).to_json()
     validate_result(result)
     assert result["signals"]["captions_track_speech"] is True
     assert [e["detail"]["text"] for e in result["events"] if e["kind"] == "caption_match"] == [t for _, _, t in EN_LINES]
-    silent = pipeline.score(str(write_video(tmp_path / "silent.mp4", seconds=2.0)))
+    silent = pipeline.score(str(write_video(tmp_path / "silent.mp4", seconds=2.0))).to_json()
     assert silent["signals"]["caption_speech_overlap"] is None
     assert {"stage": "caption_sync", "message": "skipped: no transcript", "skipped": True} in silent["errors"]
 

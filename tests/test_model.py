@@ -7,9 +7,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from scorer.explain import annotate, compliance, explanations, gather_evidence, suggestions
+from scorer.explain import compliance, explanations, gather_evidence, suggestions
 from scorer.model import BASELINE, PENALTY_POINTS, RubricScorer
-from scorer.rubric import DIMENSIONS, Evidence, parse_rubric
+from scorer.rubric import DIMENSIONS, Evidence
+from scorer.rubric_loader import parse_rubric
 
 KNOWN = {"sharpness", "brightness", "motion_energy", "hook_motion", "cuts_per_minute", "sound_activity", "claims"}
 
@@ -173,15 +174,13 @@ def test_suggestions_are_specific_ordered_and_three_to_five() -> None:
     assert 3 <= len(suggestions(almost)) <= 5
 
 
-def test_compliance_flag_and_annotate() -> None:
+def test_compliance_flag_and_evidence() -> None:
     est = scorer()
     clean = compliance(RUBRIC, GOOD)
     assert clean == {"risk": False, "reasons": []}
     risky = compliance(RUBRIC, BAD, "en", RESULT)
     assert risky["risk"] and risky["reasons"][0]["signal"] == "claims"
     assert "全网最低价" in risky["reasons"][0]["reason"]
-    result = dict(RESULT, signals=BAD)
-    annotate(result, est.score_one(BAD), RUBRIC, "en")
-    assert result["compliance"]["risk"]
-    hook = [r for r in result["explanations"]["immersion"] if r["signal"] == "hook_motion"][0]
+    assert compliance(RUBRIC, BAD, "en", RESULT)["risk"]
+    hook = [r for r in explanations(est.score_one(BAD), "en", RESULT)["immersion"] if r["signal"] == "hook_motion"][0]
     assert hook["evidence"][0]["start_s"] == 1.0 and "1.0 s" in hook["reason"]

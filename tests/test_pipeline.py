@@ -24,9 +24,10 @@ from features.scene_dynamics import SceneDynamicsExtractor
 from mediagen import write_video
 from features.media.decode import Frame
 from features.media.errors import NotMediaError
-from scorer.pipeline import Pipeline, ScoreOptions
+from scorer.pipeline import Pipeline
+from scorer.options import ScoreOptions
 from scorer.result import validate_result
-from scorer.rubric import parse_rubric
+from scorer.rubric_loader import parse_rubric
 
 
 class Boom(Extractor):
@@ -91,7 +92,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_result_follows_the_schema_and_contributions_add_up(clip: Path) -> None:
-    result = light_pipeline().score(str(clip), ScoreOptions(title="demo"))
+    result = light_pipeline().score(str(clip), ScoreOptions(title="demo")).to_json()
     validate_result(result)
     for dimension, score in result["scores"].items():
         items = result["explanations"][dimension]
@@ -104,21 +105,21 @@ def test_result_follows_the_schema_and_contributions_add_up(clip: Path) -> None:
 
 
 def test_failing_extractor_is_recorded_not_fatal(clip: Path) -> None:
-    result = light_pipeline(Boom()).score(str(clip))
+    result = light_pipeline(Boom()).score(str(clip)).to_json()
     assert result["signals"]["boom_value"] is None
     assert any(e["stage"] == "boom" and "kaboom" in e["message"] for e in result["errors"])
     assert result["signals"]["sharpness"] is not None
 
 
 def test_out_of_range_signal_is_an_error_not_a_value(clip: Path) -> None:
-    result = light_pipeline(OutOfRange()).score(str(clip))
+    result = light_pipeline(OutOfRange()).score(str(clip)).to_json()
     assert result["signals"]["ratio_x"] is None
     assert any(e["stage"] == "out_of_range" and "outside its range" in e["message"] for e in result["errors"])
 
 
 def test_providers_run_before_consumers(clip: Path) -> None:
     WordCount.seen.clear()
-    result = light_pipeline(WordCount(), FakeSpeech()).score(str(clip))
+    result = light_pipeline(WordCount(), FakeSpeech()).score(str(clip)).to_json()
     assert WordCount.seen == [True]
     assert result["signals"]["word_total"] == 1
     assert result["transcript"]["text"] == "hello"
@@ -127,7 +128,7 @@ def test_providers_run_before_consumers(clip: Path) -> None:
 def test_extractor_without_its_input_is_skipped(tmp_path: Path) -> None:
     silent = write_video(tmp_path / "silent.mp4", seconds=2.0)
     WordCount.seen.clear()
-    result = light_pipeline(FakeSpeech(), WordCount()).score(str(silent))
+    result = light_pipeline(FakeSpeech(), WordCount()).score(str(silent)).to_json()
     assert result["signals"]["loudness_dbfs"] is None
     skipped = {e["stage"] for e in result["errors"] if e.get("skipped")}
     assert {"audio_level", "fake_speech"} <= skipped
@@ -143,7 +144,7 @@ def test_bad_input_raises_typed_error(tmp_path: Path) -> None:
 
 def test_scores_are_deterministic(clip: Path) -> None:
     pipeline = light_pipeline()
-    first, second = pipeline.score(str(clip)), pipeline.score(str(clip))
+    first, second = pipeline.score(str(clip)).to_json(), pipeline.score(str(clip)).to_json()
     assert first["scores"] == second["scores"] and first["signals"] == second["signals"]
 
 

@@ -11,7 +11,8 @@ import yaml
 from features.registry import signal_spec_map
 from scorer.cli import main
 from features.media.errors import ConfigError
-from scorer.rubric import DIMENSIONS, builtin_rubrics, load_rubric, parse_rubric
+from scorer.rubric import DIMENSIONS
+from scorer.rubric_loader import builtin_rubrics, load_rubric, parse_rubric
 
 KNOWN = {"sharpness", "brightness", "motion_energy", "loudness_dbfs"}
 

@@ -16,7 +16,9 @@ import cv2
 import numpy as np
 import pytest
 
-from scorer.pipeline import Pipeline, ScoreOptions
+from scorer.pipeline import Pipeline
+
+from scorer.options import ScoreOptions
 from scorer.result import validate_result
 from scorer.rubric import DIMENSIONS
 
@@ -115,7 +117,7 @@ def base_result(pipeline: Pipeline, base: str) -> dict:
 
 
 def score(pipeline: Pipeline, path: str, **options) -> dict:
-    result = pipeline.score(path, ScoreOptions(**options), progress=False)
+    result = pipeline.score(path, ScoreOptions(**options), progress=False).to_json()
     validate_result(result)
     return result
 

@@ -16,7 +16,7 @@ import pytest
 
 from scorer.batch import expand_input, run_batch
 from features.media.errors import ConfigError
-from scorer.pipeline import ScoreOptions
+from scorer.options import ScoreOptions
 from scorer.store import ResultStore, compliance_flag, versions_key
 from test_batch import make_videos, trap_pipeline, write_csv
 
@@ -105,7 +105,7 @@ RUNNER = textwrap.dedent(
     import json, sys
     sys.path[:0] = [{repo!r}, {tests!r}]
     from scorer.batch import expand_input, run_batch
-    from scorer.pipeline import ScoreOptions
+    from scorer.options import ScoreOptions
     from scorer.store import ResultStore
     from test_batch import trap_pipeline
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from scorer.commands.common import add_score_options, print_table, score_options_from
+from scorer.commands.common import add_score_options, extractor_options_from, print_table, score_options_from
 from features.media.errors import ConfigError
 
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             items,
             store,
             options,
-            PipelineSpec(extractor_options=options.extractor_options),
+            PipelineSpec(extractor_options=extractor_options_from(args)),
             workers=args.workers,
             worker_threads=args.worker_threads,
             timeout_s=args.timeout,

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         read_labels,
         save_model,
     )
-    from scorer.rubric import load_rubric
+    from scorer.rubric_loader import load_rubric
 
     rubric = load_rubric(args.rubric)
     if args.reference:

@@ -61,16 +61,21 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
     add_limit_options(parser)
 
 
-def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
-    """``ScoreOptions`` from parsed score options."""
-    from scorer.model import resolve_scorer
-    from scorer.pipeline import ScoreOptions
-
+def extractor_options_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Options that configure the extractors once per process: speech language, ASR model, text model."""
     extractor_options: dict[str, Any] = {"language": args.language}
     if args.asr_model:
         extractor_options["asr_model"] = args.asr_model
     if args.text_model:
         extractor_options["text_model"] = args.text_model
+    return extractor_options
+
+
+def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
+    """``ScoreOptions`` from parsed score options."""
+    from scorer.model import resolve_scorer
+    from scorer.options import ScoreOptions
+
     if args.niche or args.creator_niche:
         from features.niche import load_taxonomy
 
@@ -84,7 +89,6 @@ def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None
         creator_niche=args.creator_niche,
         lang=args.lang,
         limits=limits_from(args),
-        extractor_options=extractor_options,
         metadata=metadata or {},
         rubric=args.rubric,
         model=args.model,

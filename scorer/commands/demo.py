@@ -18,11 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from scorer.demo import DEMO_NICHE, DEMO_PRODUCT, DEMO_TITLE, demo_video_path
-    from scorer.pipeline import Pipeline, ScoreOptions
+    from scorer.pipeline import Pipeline
+    from scorer.options import ScoreOptions
 
     path = demo_video_path()
     print(f"Scoring the bundled demo video {path} ...", file=sys.stderr)
     options = ScoreOptions(niche=DEMO_NICHE, product=DEMO_PRODUCT, title=DEMO_TITLE, lang=args.lang)
-    result = Pipeline().score(str(path), options)
+    result = Pipeline().score(str(path), options).to_json()
     write_text(render_results([result], args.format, args.lang), args.out)
     return 0

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.rubric import DIMENSIONS, builtin_rubrics, load_rubric
+    from scorer.rubric import DIMENSIONS
+    from scorer.rubric_loader import builtin_rubrics, load_rubric
 
     if args.action == "list":
         rows = []

@@ -6,7 +6,7 @@ import argparse
 import sys
 import traceback
 
-from scorer.commands.common import add_score_options, render_results, score_options_from, write_text
+from scorer.commands.common import add_score_options, extractor_options_from, render_results, score_options_from, write_text
 from features.media.errors import VidscoreError
 
 
@@ -25,12 +25,12 @@ def run(args: argparse.Namespace) -> int:
     from scorer.pipeline import Pipeline
 
     options = score_options_from(args)
-    pipeline = Pipeline(extractor_options=options.extractor_options)
+    pipeline = Pipeline(extractor_options=extractor_options_from(args))
     results = []
     failed = 0
     for path in args.files:
         try:
-            results.append(pipeline.score(path, options, progress=False if args.no_progress else None))
+            results.append(pipeline.score(path, options, progress=False if args.no_progress else None).to_json())
         except VidscoreError as exc:
             failed += 1
             print(f"vidscore: error: {exc.message}", file=sys.stderr)
