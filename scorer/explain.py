@@ -12,7 +12,7 @@ to gain if fixed. The compliance flag is raised by the rubric's compliance rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scorer.model import ScoredVideo
@@ -33,7 +33,7 @@ def _shown(value: Any) -> Any:
     return value if isinstance(value, bool) or value is None else round(float(value), 3)
 
 
-def _render(template: dict[str, str], lang: str, value: Any, evidence: list[dict[str, Any]] = ()) -> str:
+def _render(template: dict[str, str], lang: str, value: Any, evidence: Sequence[dict[str, Any]] = ()) -> str:
     quotes = [_quote(e["text"]) for e in evidence if e.get("text")]
     times = [e["start_s"] for e in evidence if e.get("start_s") is not None]
     fields = {
@@ -150,7 +150,7 @@ def suggestions(
     clipped at 0; then weak signals (goodness below 0.5); when fewer than three exist, the signals
     with the largest remaining gain fill up to three.
     """
-    candidates: list[tuple[bool, dict[str, Any]]] = []
+    candidates: list[tuple[int, dict[str, Any]]] = []  # (rank: 2 forced, 1 weak, 0 other, item)
     for dimension in DIMENSIONS:
         for c in scored.contributions[dimension]:
             if c.goodness is None or not c.item.suggestion:

@@ -21,12 +21,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from features.base import Event, Extractor, ExtractorOutput, Input, VideoContext
-from features.registry import create_extractors
-from scorer import __version__
+from features.base import Event, Extractor, ExtractorOutput, VideoContext
 from features.media.decode import FrameDecoder, decode_audio
 from features.media.errors import InputError, VidscoreError
 from features.media.probe import VideoInfo, probe
+from features.registry import create_extractors
+from scorer import __version__
 from scorer.explain import compliance, explanations, suggestions
 from scorer.model import RubricScorer, resolve_scorer
 from scorer.options import ScoreOptions
@@ -87,7 +87,7 @@ class Pipeline:
         options = options or ScoreOptions()
         rubric, scorer = self.scorer_for(options)
         timing: dict[str, float] = {}
-        errors: list[dict[str, str]] = []
+        errors: list[dict[str, Any]] = []
         clock = time.perf_counter()
         info = probe(path, options.limits)
         timing["probe"] = time.perf_counter() - clock
@@ -161,7 +161,7 @@ class Pipeline:
         extractors: list[Extractor],
         context: VideoContext,
         outputs: dict[str, ExtractorOutput],
-        errors: list[dict[str, str]],
+        errors: list[dict[str, Any]],
         timing: dict[str, float],
         progress: bool | None,
     ) -> None:
@@ -212,7 +212,7 @@ class Pipeline:
         extractors: list[Extractor],
         context: VideoContext,
         outputs: dict[str, ExtractorOutput],
-        errors: list[dict[str, str]],
+        errors: list[dict[str, Any]],
         timing: dict[str, float],
     ) -> None:
         pending = list(extractors)
@@ -227,7 +227,7 @@ class Pipeline:
         extractors: list[Extractor],
         context: VideoContext,
         outputs: dict[str, ExtractorOutput],
-        errors: list[dict[str, str]],
+        errors: list[dict[str, Any]],
         timing: dict[str, float],
     ) -> None:
         for extractor in extractors:
@@ -245,7 +245,7 @@ class Pipeline:
         extractor: Extractor,
         context: VideoContext,
         outputs: dict[str, ExtractorOutput],
-        errors: list[dict[str, str]],
+        errors: list[dict[str, Any]],
     ) -> None:
         try:
             outputs[extractor.name] = extractor.validated(extractor.finish(context))

@@ -140,7 +140,7 @@ class Rubric:
     source: str = ""
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def for_niche(self, niche: str | None) -> "Rubric":
+    def for_niche(self, niche: str | None) -> Rubric:
         """This rubric with the overlay of ``niche`` applied (unchanged when there is none)."""
         overlay = self.overlays.get(niche or "")
         if not overlay:

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping, Set
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -114,9 +114,11 @@ def parse_rubric(data: Any, source: str, known_signals: Set[str] | Mapping[str, 
     )
 
 
-def _check_signal(signal: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> None:
-    if signal not in known_signals:
+def _check_signal(signal: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> str:
+    """``signal`` when it names a known signal; ConfigError otherwise."""
+    if not isinstance(signal, str) or signal not in known_signals:
         raise ConfigError(f"{where}: unknown signal {signal!r} (run 'vidscore features' for the list).")
+    return signal
 
 
 def _texts(raw: Any, key: str, where: str, required: bool) -> dict[str, str]:
@@ -161,7 +163,7 @@ def _parse_evidence(raw: Any, where: str) -> Evidence:
     return Evidence(lists["cues"], lists["events"], window, flags["screen_text"], flags["transcript"])
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -171,8 +173,7 @@ def _parse_item(raw: Any, where: str, known_signals: Set[str] | Mapping[str, Any
     unknown = sorted(set(raw) - ITEM_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(ITEM_KEYS)}.")
-    signal = raw.get("signal")
-    _check_signal(signal, where, known_signals)
+    signal = _check_signal(raw.get("signal"), where, known_signals)
     where = f"{where} ({signal})"
     weight = raw.get("weight")
     if not _is_number(weight) or not weight > 0:
@@ -223,8 +224,7 @@ def _parse_item(raw: Any, where: str, known_signals: Set[str] | Mapping[str, Any
 def _parse_rule(raw: Any, where: str, known_signals: Set[str] | Mapping[str, Any]) -> ComplianceRule:
     if not isinstance(raw, dict) or set(raw) - {"signal", "above", "reason", "evidence"}:
         raise ConfigError(f"{where}: a compliance rule is a mapping with signal, above, reason and optional evidence.")
-    signal = raw.get("signal")
-    _check_signal(signal, where, known_signals)
+    signal = _check_signal(raw.get("signal"), where, known_signals)
     above = raw.get("above", 0)
     if not _is_number(above):
         raise ConfigError(f"{where} ({signal}): above must be a number, got {above!r}.")

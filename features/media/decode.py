@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 import av
 import cv2
@@ -295,7 +296,7 @@ def decode_audio(path: str, timeout_s: float = 900.0, sample_rate: int = AUDIO_S
             except (av.error.FFmpegError, ValueError):
                 continue
             for frame in frames:
-                for out in resampler.resample(frame):
+                for out in resampler.resample(cast(av.AudioFrame, frame)):  # demuxed from the audio stream
                     chunks.append(out.to_ndarray().reshape(-1))
         for out in resampler.resample(None):
             chunks.append(out.to_ndarray().reshape(-1))

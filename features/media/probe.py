@@ -27,8 +27,8 @@ from features.media.errors import (
     EmptyFileError,
     LimitExceededError,
     MissingFileError,
-    NoVideoFramesError,
     NotMediaError,
+    NoVideoFramesError,
     TruncatedError,
 )
 
@@ -267,7 +267,8 @@ def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> Vi
             )
         audio = container.streams.audio[0] if container.streams.audio else None
         stream.thread_type = "AUTO"
-        times, first = _scan_video_packets(container, stream, deadline, path)
+        times, decoded = _scan_video_packets(container, stream, deadline, path)
+        first: av.VideoFrame | np.ndarray | None = decoded
         if first is None:
             first = _first_frame_via_opencv_check(path)
         if first is None:
@@ -276,8 +277,10 @@ def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> Vi
             )
         rotation = rotation_of(first) if isinstance(first, av.VideoFrame) else 0
         rotation = rotation or _legacy_rotate_tag(stream)
-        coded_w = coded_w or first.width
-        coded_h = coded_h or first.height
+        if isinstance(first, av.VideoFrame):
+            coded_w, coded_h = coded_w or first.width, coded_h or first.height
+        else:  # an image from OpenCV's decoder: (rows, columns, channels)
+            coded_w, coded_h = coded_w or first.shape[1], coded_h or first.shape[0]
         pixel_format = first.format.name if isinstance(first, av.VideoFrame) else (ctx.pix_fmt or "unknown")
         frame_span = _frame_span(times, stream)
         if claimed <= 0:
@@ -312,7 +315,7 @@ def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> Vi
         )
 
 
-def _first_frame_via_opencv_check(path: str) -> object | None:
+def _first_frame_via_opencv_check(path: str) -> np.ndarray | None:
     """Second opinion from OpenCV's own FFmpeg build when PyAV cannot decode the stream."""
     import cv2
 
