@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 from typing import NoReturn
 
-from features.cue_heads import read_labelled
-
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def read_labelled(path: Path) -> list[dict[str, str]]:
+    """Rows of a labelled UTF-8 TSV (header row, tab-separated, no quoting) as dicts."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def text_benchmark_parser(description: str, default_data: str, model_help: str) -> argparse.ArgumentParser:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
-from features.cues import CUE_TYPES, CueDetector, CueExtractor, is_question, load_lexicon
+from features.cue_lexicon import CUE_TYPES, is_question, load_lexicon
+from features.cues import CueDetector, CueExtractor
 from features.text_sources import collect, sentences, TextSpan
 from features.media.errors import ConfigError
 from features.media.probe import VideoInfo
@@ -140,7 +141,7 @@ def test_sidecar_json_and_csv_give_metadata(tmp_path: Path) -> None:
 
 
 def test_user_lexicon_extends_terms(tmp_path: Path) -> None:
-    from features.cues import CueLexicon
+    from features.cue_lexicon import CueLexicon
 
     lexicon = CueLexicon({"cues": {"values": {"en": {"terms": ["rewilding"]}, "zh": {"terms": ["碳汇"]}}}})
     detector = CueDetector(lexicon=lexicon, text_model="none")
@@ -220,7 +221,7 @@ def test_hedge_only_covers_its_own_clause(lexical: CueDetector) -> None:
 
 
 def test_excludes_expand_macros_and_anchors_are_configurable() -> None:
-    from features.cues import CueLexicon
+    from features.cue_lexicon import CueLexicon
 
     lexicon = CueLexicon({
         "cues": {
