@@ -30,7 +30,8 @@ from features.media.errors import InputError, VidscoreError
 from features.media.probe import MediaLimits, probe
 from scorer.result import build_result
 from scorer.rubric import Rubric, load_rubric
-from scorer.model import RubricScorer, resolve_scorer
+from scorer.model import RubricScorer
+from scorer.scorers import resolve_scorer
 from scorer.explain import annotate
 
 PIPELINE_VERSION = "1"
