@@ -9,7 +9,8 @@ measured (non-penalty) signals. Penalty items subtract ``PENALTY_POINTS * w * s`
 (``s`` the penalty strength in [0, 1]) instead. Contributions therefore add up
 exactly to the score; a final ``clipped`` amount records any clipping to [0, 100].
 
-Calibrated models (``scorer.calibrate``) produce the same :class:`ScoredVideo`.
+Calibrated models (``scorer.calibration``) produce the same :class:`ScoredVideo`; both
+scorers satisfy the :class:`Scorer` protocol.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from features.media.errors import ConfigError
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem
+
 from scorer.rubric_loader import load_rubric
 
 BASELINE = 50.0
@@ -69,6 +70,20 @@ class ScoredVideo:
     notes: dict[str, dict[str, Any]]
 
 
+class Scorer(Protocol):
+    """What the pipeline needs of a scorer: the rubric it uses, an id for ``versions.model``, one-video scoring."""
+
+    rubric_: Rubric
+
+    def model_id(self) -> str:
+        """Identifier such as ``rubric:default@1`` or ``outcome:ctr@<digest>``."""
+        ...
+
+    def score_one(self, signals: Mapping[str, Any], lang: str = "en", niche: str | None = None) -> ScoredVideo:
+        """Scores (0-100) and per-signal contributions for one video's signals."""
+        ...
+
+
 def usable(value: Any) -> bool:
     """True for a finite number or a bool; False for None, text, NaN or infinity."""
     if value is None or isinstance(value, str):
@@ -91,7 +106,7 @@ class RubricScorer(BaseEstimator):
         self.rubric = rubric
         self.niche = niche
 
-    def fit(self, X: Any = None, y: Any = None) -> "RubricScorer":
+    def fit(self, X: Any = None, y: Any = None) -> RubricScorer:
         """Resolve the rubric; ``X`` and ``y`` are accepted for API compatibility and ignored."""
         if not isinstance(self.rubric, (Rubric, str)):
             raise ValueError(f"rubric must be a Rubric or a rubric name/path, got {type(self.rubric).__name__}")
@@ -171,7 +186,7 @@ def score_items(items: Sequence[RubricItem], signals: Mapping[str, Any]) -> list
     return rows
 
 
-def as_signal_dicts(X: Any, names: Sequence[str]) -> list[Mapping[str, Any]]:
+def as_signal_dicts(X: Any, names: Sequence[str] | np.ndarray) -> list[Mapping[str, Any]]:
     """Rows of ``X`` (dicts, DataFrame or 2-D array with columns ``names``) as signal dicts."""
     if hasattr(X, "to_dict") and hasattr(X, "columns"):
         return list(X.to_dict("records"))
@@ -183,19 +198,3 @@ def as_signal_dicts(X: Any, names: Sequence[str]) -> list[Mapping[str, Any]]:
     if not all(isinstance(row, Mapping) for row in rows):
         raise ValueError("X must be a sequence of {signal: value} dicts, a DataFrame or a 2-D array")
     return rows
-
-
-def resolve_scorer(rubric: str | None = None, model: str | None = None) -> tuple[Rubric, Any]:
-    """(rubric, scorer) for ``--rubric`` / ``--model``; a model carries its own rubric.
-
-    The calibration module (and the parts of scikit-learn it needs) is imported only for ``--model``.
-    """
-    if model:
-        if rubric:
-            raise ConfigError("--model already contains the rubric it was fitted with; drop --rubric.")
-        from scorer.calibrate import load_model
-
-        scorer = load_model(model)
-        return scorer.rubric_, scorer
-    loaded = load_rubric(rubric or "default")
-    return loaded, RubricScorer(loaded).fit()

@@ -28,11 +28,12 @@ from features.media.probe import VideoInfo, probe
 from features.registry import create_extractors
 from scorer import __version__
 from scorer.explain import compliance, explanations, suggestions
-from scorer.model import RubricScorer, resolve_scorer
+from scorer.model import RubricScorer, Scorer
 from scorer.options import ScoreOptions
 from scorer.result import ScoreResult, evidence_sources, round_signal
 from scorer.rubric import Rubric
 from scorer.rubric_loader import load_rubric
+from scorer.scorers import resolve_scorer
 
 PIPELINE_VERSION = "1"
 
@@ -45,15 +46,15 @@ class Pipeline:
         self,
         extractors: Sequence[Extractor] | None = None,
         rubric: Rubric | None = None,
-        scorer: RubricScorer | None = None,
+        scorer: Scorer | None = None,
         extractor_options: dict[str, Any] | None = None,
     ) -> None:
         self.extractors = list(extractors) if extractors is not None else create_extractors(extractor_options)
         self.rubric = rubric or load_rubric("default")
         self.scorer = scorer or RubricScorer(rubric=self.rubric).fit()
-        self._scorers: dict[tuple[str | None, str | None], tuple[Rubric, Any]] = {}
+        self._scorers: dict[tuple[str | None, str | None], tuple[Rubric, Scorer]] = {}
 
-    def scorer_for(self, options: ScoreOptions) -> tuple[Rubric, Any]:
+    def scorer_for(self, options: ScoreOptions) -> tuple[Rubric, Scorer]:
         """(rubric, scorer) for ``options.rubric`` / ``options.model``, loaded once; the pipeline's own by default."""
         if not options.rubric and not options.model:
             return self.scorer.rubric_, self.scorer
@@ -62,7 +63,7 @@ class Pipeline:
             self._scorers[key] = resolve_scorer(options.rubric, options.model)
         return self._scorers[key]
 
-    def versions(self, scorer: Any = None) -> dict[str, Any]:
+    def versions(self, scorer: Scorer | None = None) -> dict[str, Any]:
         """Versions that determine the result: package, pipeline, each extractor, rubric, model."""
         scorer = scorer or self.scorer
         return {

@@ -10,30 +10,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from mediagen import write_video
 
 from features.audio_level import AudioLevelExtractor
+from features.media.errors import ConfigError
 from features.picture_quality import PictureQualityExtractor
 from features.scene_dynamics import SceneDynamicsExtractor
-from mediagen import write_video
-from scorer.calibrate import (
-    CalibratedScorer,
-    feature_schema,
-    fit_outcome,
-    fit_reference,
-    load_model,
-    model_document,
-    read_features,
-    read_labels,
-    save_model,
-)
+from scorer.calibration.calibrated import CalibratedScorer
+from scorer.calibration.fitting import fit_outcome
+from scorer.calibration.io import read_features, read_labels
+from scorer.calibration.modelfile import model_document, save_model
+from scorer.calibration.reference import fit_reference
 from scorer.cli import main
-from features.media.errors import ConfigError
 from scorer.explain import explanations
 from scorer.model import RubricScorer
 from scorer.pipeline import Pipeline
 from scorer.options import ScoreOptions
 from scorer.rubric import DIMENSIONS
 from scorer.rubric_loader import load_rubric
+from scorer.scorers import feature_schema, load_model
 
 
 def item(signal: str, direction: str = "higher", rng: list | None = None, **extra) -> dict:

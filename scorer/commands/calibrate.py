@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import argparse
 
-from scorer.commands.common import print_table
 from features.media.errors import ConfigError
+from scorer.commands.common import print_table
 from scorer.rubric import DIMENSIONS
 
 
@@ -45,17 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scorer.calibrate import (
-        feature_schema,
-        fit_outcome,
-        fit_reference,
-        join_labels,
-        model_document,
-        read_features,
-        read_labels,
-        save_model,
-    )
+    from scorer.calibration.fitting import fit_outcome
+    from scorer.calibration.io import join_labels, read_features, read_labels
+    from scorer.calibration.modelfile import model_document, save_model
+    from scorer.calibration.reference import fit_reference
     from scorer.rubric_loader import load_rubric
+    from scorer.scorers import feature_schema
 
     rubric = load_rubric(args.rubric)
     if args.reference:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from features.media.errors import ConfigError
 from features.media.probe import MediaLimits
+from scorer.textio import write_text  # noqa: F401  (re-exported: the commands import it from here)
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -73,7 +71,7 @@ def extractor_options_from(args: argparse.Namespace) -> dict[str, Any]:
 
 def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
     """``ScoreOptions`` from parsed score options."""
-    from scorer.model import resolve_scorer
+    from scorer.scorers import resolve_scorer
     from scorer.options import ScoreOptions
 
     if args.niche or args.creator_niche:
@@ -93,17 +91,6 @@ def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None
         rubric=args.rubric,
         model=args.model,
     )
-
-
-def write_text(text: str, out: str | None) -> None:
-    """Write ``text`` atomically to ``out``, or to stdout when ``out`` is None."""
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{out}.tmp{os.getpid()}"
-        Path(tmp).write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    elif text:
-        sys.stdout.write(text)
 
 
 def render_results(results: list[dict[str, Any]], fmt: str, lang: str) -> str:
