@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from features.media.errors import ConfigError
+from scorer.rubric import DIMENSIONS
 
 STORE_FORMAT_VERSION = 1
-DIMENSIONS = ("quality", "immersion", "persuasion")
 STATUSES = ("scored", "failed")
 # A compliance_risk signal given as a number (0-1) raises the flag at or above this value.
 COMPLIANCE_THRESHOLD = 0.5

@@ -13,9 +13,9 @@ from typing import Any
 
 from scorer.commands.common import print_table
 from features.media.errors import ConfigError
+from scorer.rubric import DIMENSIONS
 
 RANK_BY = ("persuasion", "quality", "immersion", "overall")
-DIMENSIONS = ("quality", "immersion", "persuasion")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
