@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from features.media.errors import ConfigError
-from scorer.rubric import DIMENSIONS
 
 STORE_FORMAT_VERSION = 1
 STATUSES = ("scored", "failed")
@@ -261,7 +260,7 @@ class ResultStore:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:  # noqa: PYI034 - Self needs Python 3.11; requires-python is 3.10
         return self
 
     def __exit__(self, *exc: object) -> None:

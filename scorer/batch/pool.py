@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 KILL_GRACE_S = 2.0
 # Workers that die before they are ready this many times abort the run.
 MAX_START_FAILURES = 3
+# Seconds the pool waits for worker replies per turn of the run loop.
 _POLL_S = 0.5
 
 
