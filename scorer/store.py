@@ -33,7 +33,6 @@ from typing import Any
 from features.media.errors import ConfigError
 
 STORE_FORMAT_VERSION = 1
-DIMENSIONS = ("quality", "immersion", "persuasion")
 STATUSES = ("scored", "failed")
 # A compliance_risk signal given as a number (0-1) raises the flag at or above this value.
 COMPLIANCE_THRESHOLD = 0.5
@@ -261,7 +260,7 @@ class ResultStore:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:  # noqa: PYI034 - Self needs Python 3.11; requires-python is 3.10
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -336,7 +336,7 @@ def test_rubric_choice_is_part_of_the_versions_key(tmp_path: Path) -> None:
 
 
 def test_each_worker_gets_its_own_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    import scorer.batch as batch
+    import scorer.batch.worker as batch
 
     monkeypatch.setattr(batch, "usable_cores", lambda: [0, 1, 2, 3])
     assert batch.core_sets(4, 1) == [frozenset({0}), frozenset({1}), frozenset({2}), frozenset({3})]
@@ -351,7 +351,8 @@ def test_worker_threads_must_be_positive(tmp_path: Path) -> None:
 
 
 def test_largest_videos_are_handed_out_first(tmp_path: Path) -> None:
-    from scorer.batch import _largest_first, _Task
+    from scorer.batch.pool import Task as _Task
+    from scorer.batch.run import _largest_first
 
     sizes = {"small.mp4": 10, "large.mp4": 300, "mid_a.mp4": 50, "mid_b.mp4": 50}
     tasks = []

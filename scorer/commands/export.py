@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scorer.commands.common import write_text
 from features.media.errors import ConfigError
+from scorer.commands.common import write_text
 
 FORMATS = ("csv", "parquet", "jsonl")
 

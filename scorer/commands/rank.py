@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from scorer.commands.common import print_table
 from features.media.errors import ConfigError
+from scorer.commands.common import print_table
+from scorer.rubric import DIMENSIONS
 
 RANK_BY = ("persuasion", "quality", "immersion", "overall")
-DIMENSIONS = ("quality", "immersion", "persuasion")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
