@@ -1,12 +1,15 @@
-"""The bundled demo video (scorer/demo/demo.mp4, rendered by scorer/demo/render.py) and ``vidscore demo``."""
+"""The bundled demo video (scorer/demo/demo.mp4, rendered by tools/render_demo.py) and ``vidscore demo``."""
 
 from __future__ import annotations
 
 import json
 import struct
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the build-time renderer
 
 from scorer.cli import main
 from scorer.demo import demo_video_path
@@ -50,7 +53,7 @@ def test_bundled_demo_has_its_index_before_the_media_data() -> None:
 
 
 def test_timeline_keeps_every_line_inside_its_shot() -> None:
-    from scorer.demo.render import SCRIPT, plan_timeline
+    from render_demo import SCRIPT, plan_timeline
 
     durations = [[1.0 + 0.5 * i for i, _ in enumerate(lines)] for _, _, lines in SCRIPT]
     spans, cues, total = plan_timeline(durations)
@@ -63,7 +66,7 @@ def test_timeline_keeps_every_line_inside_its_shot() -> None:
 
 
 def test_render_names_the_missing_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from scorer.demo import render
+    import render_demo as render
 
     monkeypatch.setattr(render, "FONT_ROOTS", (tmp_path,))
     with pytest.raises(render.RenderError, match="no CJK font"):
@@ -71,7 +74,7 @@ def test_render_names_the_missing_cjk_font(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_subtitles_wrap_chinese_after_a_comma() -> None:
-    from scorer.demo.render import Fonts, find_cjk_fonts, wrap
+    from render_demo import Fonts, find_cjk_fonts, wrap
 
     font = Fonts(*find_cjk_fonts()).get(46)
     assert wrap("七天无理由退货，点击下方小黄车", font, 610) == ["七天无理由退货，", "点击下方小黄车"]

@@ -1,4 +1,4 @@
-"""The bundled demo video: a 9:16 product pitch rendered by ``scorer/demo/render.py``."""
+"""The bundled demo video: a 9:16 product pitch rendered by ``tools/render_demo.py``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def demo_video_path() -> Path:
     path = Path(str(resources.files("scorer.demo").joinpath(DEMO_FILE)))
     if not path.is_file():
         raise MissingFileError(
-            f"{path}: demo video missing; render it with 'python -m scorer.demo.render' (needs espeak-ng)."
+            f"{path}: demo video missing; render it from a source checkout with 'python tools/render_demo.py' (needs espeak-ng)."
         )
     return path
 

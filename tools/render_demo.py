@@ -1,6 +1,6 @@
 """Render the bundled demo video ``scorer/demo/demo.mp4``: a ~20 s 9:16 bilingual face-serum pitch.
 
-Run ``python -m scorer.demo.render [--out PATH]``; ``vidscore demo`` scores the rendered file (the runtime
+Run ``python tools/render_demo.py [--out PATH]`` (needs the ``tools`` extra: ``pip install -e '.[tools]'``); ``vidscore demo`` scores the rendered file (the runtime
 never renders). The clip exercises every pipeline stage: five shots joined by three hard cuts and one
 fade through black, a moving product, a close-up, a hand-held first-person demo with camera shake, textured
 backgrounds, burned-in Chinese/English text (title banner, price sticker, subtitles that follow the speech,
@@ -34,7 +34,7 @@ SAMPLE_RATE = 22050  # espeak-ng writes 22.05 kHz mono; the track keeps that rat
 VIDEO_CRF = 26
 AUDIO_BIT_RATE = 48_000
 MAX_BYTES = 2 * 1024 * 1024
-DEFAULT_OUT = Path(__file__).with_name("demo.mp4")
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "scorer" / "demo" / "demo.mp4"
 
 # Timeline (seconds): silence before the first line, between lines of a shot, around a hard cut, around the
 # fade, and after the last line. A fade through black darkens FADE_S, holds black BLACK_S, brightens FADE_S.
@@ -804,7 +804,7 @@ def render(out: Path) -> tuple[list[ShotSpan], list[Cue], float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scorer.demo.render", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python tools/render_demo.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output file (default: {DEFAULT_OUT})")
     args = parser.parse_args(argv)
     try:
