@@ -74,13 +74,16 @@ class Pipeline:
             "model": scorer.model_id(),
         }
 
-    def score(self, path: str, options: ScoreOptions | None = None, progress: bool | None = None) -> ScoreResult:
+    def score(
+        self, path: str, options: ScoreOptions | None = None, progress: bool | None = None, sha256: str | None = None
+    ) -> ScoreResult:
         """Score the video at ``path``. Raises ``InputError`` for unusable input.
 
         Args:
             path: a video file.
             options: per-video options (niche, product, title, explanation language, limits, rubric, model).
             progress: show a frame progress bar (None: only on a terminal).
+            sha256: the file's content SHA-256 when the caller already has it (None: hashed while probing).
 
         Returns:
             The :class:`~scorer.result.ScoreResult`; ``.to_json()`` is the JSON contract.
@@ -90,7 +93,7 @@ class Pipeline:
         timing: dict[str, float] = {}
         errors: list[dict[str, Any]] = []
         clock = time.perf_counter()
-        info = probe(path, options.limits)
+        info = probe(path, options.limits, sha256)
         timing["probe"] = time.perf_counter() - clock
 
         context = VideoContext(info=info, metadata=options.video_metadata())

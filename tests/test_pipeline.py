@@ -187,3 +187,19 @@ def test_rubric_item_goodness_shapes() -> None:
     assert [higher.goodness(v) for v in (-1, 5, 20)] == [0.0, 0.5, 1.0]
     assert [band.goodness(v) for v in (0, 2, 5, 8, 10)] == [0.0, 0.5, 1.0, 0.5, 0.0]
 
+
+
+def test_a_hash_the_caller_already_has_is_not_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import features.media.probe as probe_module
+
+    clip = write_video(tmp_path / "hashed.mp4", seconds=1.0)
+    digest = probe_module.sha256_of(clip)
+
+    def no_second_hash(path: object, chunk_bytes: int = 0) -> str:
+        raise AssertionError(f"{path} hashed again")
+
+    monkeypatch.setattr(probe_module, "sha256_of", no_second_hash)
+    result = light_pipeline().score(str(clip), sha256=digest).to_json()
+    assert result["video"]["sha256"] == digest
+    with pytest.raises(AssertionError, match="hashed again"):
+        light_pipeline().score(str(clip))

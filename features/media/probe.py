@@ -238,8 +238,11 @@ def _is_vfr(times: np.ndarray) -> bool:
     return bool(np.std(intervals) / np.mean(intervals) > _VFR_RELATIVE_STD)
 
 
-def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> VideoInfo:
+def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None, sha256: str | None = None) -> VideoInfo:
     """Inspect ``path`` and return its :class:`VideoInfo`.
+
+    ``sha256`` is the file's content SHA-256 (64 hex digits) when the caller has already computed it (batch
+    hashes every file once, before scoring); None: the file is hashed here.
 
     Raises a subclass of :class:`features.media.errors.InputError` with one clear sentence
     when the file is missing, empty, not media, audio-only, over a limit, truncated
@@ -294,7 +297,7 @@ def probe(path: str | os.PathLike[str], limits: MediaLimits | None = None) -> Vi
         return VideoInfo(
             path=path,
             file_size=size,
-            sha256=sha256_of(path),
+            sha256=sha256 or sha256_of(path),
             container=container.format.name,
             duration_s=round(float(claimed), 3),
             width=coded_h if swap else coded_w,

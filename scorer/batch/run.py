@@ -234,7 +234,7 @@ def _score_all(
                 task.started_at, task.started = utc_now(), time.monotonic()
                 worker.task = task
                 try:
-                    worker.conn.send((task.item.path, task.options))
+                    worker.conn.send((task.item.path, task.options, task.sha256))
                 except (BrokenPipeError, OSError):  # the worker died while idle: retry on a new one
                     pool.replace(worker)
                     queue.appendleft(task)

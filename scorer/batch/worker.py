@@ -106,9 +106,10 @@ def worker_main(
             return
         if task is None:
             return
-        path, options = task
+        path, options, sha256 = task
         try:
-            reply: tuple[Any, ...] = ("ok", json.dumps(pipeline.score(path, options, progress=False).to_json()))
+            result = pipeline.score(path, options, progress=False, sha256=sha256)  # hashed once, by the parent
+            reply: tuple[Any, ...] = ("ok", json.dumps(result.to_json()))
         except VidscoreError as exc:
             reply = ("error", exc.code, exc.message)
         except Exception as exc:  # noqa: BLE001 - one bad video must not stop the worker
