@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 
 from _text_metrics import PITCH, chinese_chars, edit_distance, english_words, espeak_track, realdata_root
+
 from features.asr_backends import AsrSettings, make_backend
-from features.whisper_models import load_whisper
 from features.media.decode import decode_audio
+from features.whisper_models import load_whisper
 from scorer.report import format_table
 
 WER_TARGET, CER_TARGET = 0.10, 0.20

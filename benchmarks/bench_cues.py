@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _labelled import read_rows, text_benchmark_parser  # noqa: E402
+
 from features.cue_lexicon import CUE_TYPES  # noqa: E402
 from features.cues import CueDetector  # noqa: E402
 from scorer.report import format_table  # noqa: E402

@@ -17,10 +17,11 @@ import sys
 import time
 
 from _text_metrics import chinese_chars, edit_distance, realdata_root
+
 from features.base import VideoContext
-from features.screen_text import ScreenTextExtractor, load_ocr
 from features.media.decode import FrameDecoder
 from features.media.probe import probe
+from features.screen_text import ScreenTextExtractor, load_ocr
 from scorer.report import format_table
 
 CER_TARGET = 0.15

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from _visual_realdata import realdata_root  # puts the repository on sys.path
 
-from features.shots import ShotDetector  # noqa: E402
 from features.media.decode import FrameDecoder  # noqa: E402
 from features.media.probe import probe  # noqa: E402
+from features.shots import ShotDetector  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
 TARGET_F1 = 0.90
@@ -115,13 +115,13 @@ def main() -> int:
             if "fade" in " ".join(map(str, label)):
                 fades_labelled += 1
                 fades_found += any(s <= end + args.tolerance and e >= start - args.tolerance for s, e in fades)
-        row = [Path(key).name[:38], len(truth), "%d/%d/%d" % mine, f"{our_s:.2f}"]
+        row = [Path(key).name[:38], len(truth), "{}/{}/{}".format(*mine), f"{our_s:.2f}"]
         if have_reference:
             ref_cuts, ref_s = reference(path)
             theirs = match(ref_cuts, truth, args.tolerance)
             totals["ref"] = [a + b for a, b in zip(totals["ref"], theirs)]
             seconds["ref"] += ref_s
-            row += ["%d/%d/%d" % theirs, f"{ref_s:.2f}"]
+            row += ["{}/{}/{}".format(*theirs), f"{ref_s:.2f}"]
         rows.append(row)
     header = ["video", "cuts", "ours tp/fp/fn", "ours s"] + (["pyscenedetect tp/fp/fn", "psd s"] if have_reference else [])
     print(format_table(header, rows))

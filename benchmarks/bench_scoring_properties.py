@@ -106,7 +106,7 @@ LADDERS: dict[str, list[tuple[Change | None, int]]] = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "realdata"))
-    parser.add_argument("--clips", type=int, default=4, help="number of real clips (max %d)" % len(CLIPS))
+    parser.add_argument("--clips", type=int, default=4, help=f"number of real clips (max {len(CLIPS)})")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each clip used")
     parser.add_argument("--short-side", type=int, default=360, help="short side of the re-encoded copies")
     parser.add_argument("--verbose", action="store_true", help="print the scores of every clip")

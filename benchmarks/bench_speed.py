@@ -133,8 +133,8 @@ def decode_only_s(path: Path) -> float:
 def whisper_s(path: Path) -> tuple[float, float]:
     """(model load s, transcription s) with the speech extractor's model and settings."""
     from features.asr_backends import AsrSettings, FasterWhisperBackend
-    from features.whisper_models import load_whisper
     from features.media.decode import decode_audio
+    from features.whisper_models import load_whisper
 
     audio = decode_audio(str(path))
     settings = AsrSettings()

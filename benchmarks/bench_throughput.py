@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_speed import cached_video  # noqa: E402
+
 from scorer.batch import BatchItem, PipelineSpec, run_batch  # noqa: E402
 from scorer.pipeline import ScoreOptions  # noqa: E402
 from scorer.report import format_table  # noqa: E402
@@ -51,7 +52,7 @@ class PeakRss:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 

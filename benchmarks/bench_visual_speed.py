@@ -27,11 +27,11 @@ from _visual_realdata import decode_only, realdata_root  # puts the repository o
 from features.base import VideoContext  # noqa: E402
 from features.camera_motion import CameraMotionExtractor  # noqa: E402
 from features.framing import FramingExtractor  # noqa: E402
+from features.media.decode import FrameDecoder  # noqa: E402
+from features.media.probe import probe  # noqa: E402
 from features.picture_quality import PictureQualityExtractor  # noqa: E402
 from features.product_display import ProductDisplayExtractor  # noqa: E402
 from features.scene_dynamics import SceneDynamicsExtractor  # noqa: E402
-from features.media.decode import FrameDecoder  # noqa: E402
-from features.media.probe import probe  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
 TARGET = 1.5

@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 from _text_metrics import espeak_track, realdata_root
+
+from features.media.resources import frame_pass_threads
 from features.prosody import ProsodyExtractor, librosa_module
 from features.screen_text import ScreenTextExtractor, load_ocr
 from features.speech import SpeechExtractor
-from features.media.resources import frame_pass_threads
 from features.whisper_models import load_whisper
-from scorer.pipeline import Pipeline
 from scorer.options import ScoreOptions
+from scorer.pipeline import Pipeline
 
 TARGET_S = 15.0
 VIDEO = "videos/zh_subtitled/rapidvideocr_test_a_zh_narration.mp4"

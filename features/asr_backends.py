@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 
 from features.base import Transcript, TranscriptSegment
-from features.media.resources import cpu_threads
-from features.whisper_models import DEFAULT_MODEL, is_english_only, load_whisper
 from features.media.decode import AUDIO_SAMPLE_RATE
 from features.media.errors import ConfigError
+from features.media.resources import cpu_threads
+from features.whisper_models import DEFAULT_MODEL, is_english_only, load_whisper
 
 PIECE_S = 60.0  # longest stretch of audio recognised at once (s)
 CUT_SEARCH_S = 10.0  # a piece ends at the quietest 20 ms of its last this-many seconds

@@ -19,8 +19,8 @@ import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.global_motion import GlobalMotion, global_motion, is_sample
-from features.shots import ShotDetector
 from features.media.decode import Frame
+from features.shots import ShotDetector
 
 CLASSES = ("static", "pan", "zoom", "handheld")
 SHAKE_FULL_SCALE = 0.3  # shake (frame widths / s) that maps to shake_index 1

@@ -49,7 +49,7 @@ class CharNgrams:
     idf: np.ndarray  # (len(vocabulary),) smoothed inverse document frequency, ln((1 + n) / (1 + df)) + 1
 
     @classmethod
-    def fit(cls, texts: list[str], min_df: int = MIN_DOCUMENT_FREQUENCY) -> "CharNgrams":
+    def fit(cls, texts: list[str], min_df: int = MIN_DOCUMENT_FREQUENCY) -> CharNgrams:
         """Vocabulary of the n-grams found in at least ``min_df`` of ``texts``, with their idf."""
         if min_df < 1:
             raise ValueError(f"min_df must be at least 1, got {min_df!r}")

@@ -157,7 +157,7 @@ class CueExtractor(Extractor):
         self.detector = CueDetector(text_model=text_model)
 
     @classmethod
-    def from_options(cls, options: dict[str, Any]) -> "CueExtractor":
+    def from_options(cls, options: dict[str, Any]) -> CueExtractor:
         return cls(text_model=options.get("text_model"))
 
     def finish(self, context: VideoContext) -> ExtractorOutput:

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from features.media.resources import cache_dir
 from features.media.errors import ConfigError
+from features.media.resources import cache_dir
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _MULTILINGUAL_HINTS = ("multilingual", "paraphrase-xlm", "labse", "bge-m3", "-m3", "chinese", "text2vec")

@@ -19,10 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
-from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
 from features.media.data_files import parse_data_file, word_list
+from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 

@@ -26,8 +26,8 @@ from features.faces import is_sample as is_face_sample
 from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
 from features.hands import hand_evidence
-from features.shots import ShotDetector
 from features.media.decode import Frame
+from features.shots import ShotDetector
 
 TALKING_HEAD_MIN_HEIGHT = 0.12  # face height / frame height
 CLOSEUP_MIN_HEIGHT = 0.25

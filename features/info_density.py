@@ -17,11 +17,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
+from features.media.data_files import parse_data_file, word_list
 from features.niche import NicheClassifier, shared_classifier, video_niche
 from features.text_sources import TextSpan, collect, english_words, has_cjk, text_language, zh_tokens
-from features.media.data_files import parse_data_file, word_list
 
 MATTR_WINDOW = 50  # tokens per window of the moving-average type-token ratio
 _EN_NUMBER = r"\d+(?:[.,]\d+)?"
@@ -162,7 +161,7 @@ class InfoDensityExtractor(Extractor):
         self.classifier: NicheClassifier = shared_classifier(text_model)
 
     @classmethod
-    def from_options(cls, options: dict[str, Any]) -> "InfoDensityExtractor":
+    def from_options(cls, options: dict[str, Any]) -> InfoDensityExtractor:
         return cls(text_model=options.get("text_model"))
 
     def _tokens(self, spans: tuple[TextSpan, ...] | list[TextSpan]) -> list[str]:

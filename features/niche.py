@@ -23,9 +23,9 @@ import numpy as np
 
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.embeddings import TextEncoder, load_encoder, model_languages
-from features.text_sources import collect, has_cjk, text_language, zh_tokens
-from features.media.errors import ConfigError
 from features.media.data_files import parse_data_file
+from features.media.errors import ConfigError
+from features.text_sources import collect, has_cjk, text_language, zh_tokens
 
 EMBEDDING_WEIGHT = 0.5  # share of the embedding evidence for text the model covers
 SOFTMAX_TEMPERATURE = 0.04  # cosine differences of ~0.04 change the odds e-fold
@@ -271,7 +271,7 @@ class NicheExtractor(Extractor):
         self.classifier = shared_classifier(text_model)
 
     @classmethod
-    def from_options(cls, options: dict[str, Any]) -> "NicheExtractor":
+    def from_options(cls, options: dict[str, Any]) -> NicheExtractor:
         return cls(text_model=options.get("text_model"))
 
     def finish(self, context: VideoContext) -> ExtractorOutput:

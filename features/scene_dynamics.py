@@ -17,8 +17,8 @@ import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.frame_cache import tiny_gray
-from features.shots import Segmentation, ShotDetector
 from features.media.decode import Frame
+from features.shots import Segmentation, ShotDetector
 
 HOOK_SECONDS = 3.0
 PIXEL_CHANGE_LEVEL = 6  # luma levels (0-255) a pixel must change by to count as changed

@@ -28,10 +28,10 @@ import cv2
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ScreenText, SignalSpec, VideoContext
-from features.spans import union_length
-from features.media.resources import frame_pass_threads
 from features.media.decode import Frame
 from features.media.errors import ConfigError
+from features.media.resources import frame_pass_threads
+from features.spans import union_length
 
 OCR_SHORT_SIDE = 720
 DET_LONG_SIDE = 512

@@ -22,8 +22,8 @@ import numpy as np
 from features.asr_backends import AsrSettings, make_backend
 from features.audio_level import frame_rms_db
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, Transcript, VideoContext
-from features.spans import merge_spans
 from features.media.resources import frame_pass_threads
+from features.spans import merge_spans
 from features.whisper_models import DEFAULT_MODEL
 
 PAUSE_S = 0.5  # a gap between words at least this long is a pause

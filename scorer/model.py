@@ -25,7 +25,6 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem
-
 from scorer.rubric_loader import load_rubric
 
 BASELINE = 50.0

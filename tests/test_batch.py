@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mediagen import write_video
 
 from features.audio_level import AudioLevelExtractor
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
-from mediagen import write_video
-from scorer.commands.rank import top_reason
+from features.media.errors import ConfigError
+from features.media.probe import MediaLimits
 from scorer.batch import (
     BatchItem,
     PipelineSpec,
@@ -26,10 +27,9 @@ from scorer.batch import (
     options_for,
     run_batch,
 )
-from features.media.errors import ConfigError
-from features.media.probe import MediaLimits
-from scorer.pipeline import Pipeline
+from scorer.commands.rank import top_reason
 from scorer.options import ScoreOptions
+from scorer.pipeline import Pipeline
 from scorer.result import validate_result
 from scorer.store import ResultStore
 

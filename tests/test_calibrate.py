@@ -24,8 +24,8 @@ from scorer.calibration.reference import fit_reference
 from scorer.cli import main
 from scorer.explain import explanations
 from scorer.model import RubricScorer
-from scorer.pipeline import Pipeline
 from scorer.options import ScoreOptions
+from scorer.pipeline import Pipeline
 from scorer.rubric import DIMENSIONS
 from scorer.rubric_loader import load_rubric
 from scorer.scorers import feature_schema, load_model

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mediagen import write_video
 
 from features.base import (
     Event,
@@ -18,9 +19,8 @@ from features.base import (
     VideoContext,
 )
 from features.caption_sync import CaptionSyncExtractor, normalised, similarity, timed_words
-from features.registry import EXTRACTORS
-from mediagen import write_video
 from features.media.probe import VideoInfo
+from features.registry import EXTRACTORS
 from scorer.pipeline import Pipeline
 from scorer.result import validate_result
 
@@ -194,11 +194,12 @@ def captioned_clip(path: Path, lines: list[tuple[float, float, str]], seconds: f
 
 @pytest.mark.models
 def test_generated_speech_against_burned_in_subtitles(tmp_path: Path) -> None:
-    from features.screen_text import ScreenTextExtractor
-    from features.speech import SpeechExtractor
+    from speechgen import espeak_wav, load_samples
+
     from features.media.decode import AudioTrack, FrameDecoder
     from features.media.probe import probe
-    from speechgen import espeak_wav, load_samples
+    from features.screen_text import ScreenTextExtractor
+    from features.speech import SpeechExtractor
 
     pieces, lines, t = [np.zeros(8_000, np.float32)], [], 0.5
     for n, (_, _, text) in enumerate(EN_LINES):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from mediagen import write_audio_only, write_video
 
 

@@ -10,9 +10,9 @@ import pytest
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
 from features.cue_lexicon import CUE_TYPES, is_question, load_lexicon
 from features.cues import CueDetector, CueExtractor
-from features.text_sources import collect, sentences, TextSpan
 from features.media.errors import ConfigError
 from features.media.probe import VideoInfo
+from features.text_sources import TextSpan, collect, sentences
 
 
 def info(duration_s: float = 30.0, path: str = "clip.mp4") -> VideoInfo:

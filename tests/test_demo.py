@@ -11,9 +11,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))  # the build-time renderer
 
+from features.media.probe import MediaLimits, probe
 from scorer.cli import main
 from scorer.demo import demo_video_path
-from features.media.probe import MediaLimits, probe
 from scorer.result import validate_result
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from mediagen import write_video
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,8 +7,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from mediagen import write_audio_only, write_video
+
 from features.media.decode import AUDIO_SAMPLE_RATE, FrameDecoder, analysis_size, decode_audio
 from features.media.errors import (
     AudioOnlyError,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from features.base import ScreenText, Transcript, TranscriptSegment, VideoContext
-from features.niche import NicheClassifier, NicheExtractor, NichePrediction, NicheTaxonomy, distribution_match, load_taxonomy
 from features.media.errors import ConfigError
 from features.media.probe import VideoInfo
+from features.niche import NicheClassifier, NicheExtractor, NichePrediction, NicheTaxonomy, distribution_match, load_taxonomy
 
 REQUIRED = {"beauty", "fashion", "food", "tech", "home", "fitness", "baby", "pets", "education", "travel", "auto", "health"}
 

@@ -8,9 +8,9 @@ import pytest
 from visualgen import encode, frames_from, run, texture
 
 from features.base import VideoContext
-from features.picture_quality import PictureQualityExtractor, black_bars, blockiness, noise_sigma
 from features.media.decode import FrameDecoder
 from features.media.probe import probe
+from features.picture_quality import PictureQualityExtractor, black_bars, blockiness, noise_sigma
 
 FPS = 10.0
 W, H = 288, 512

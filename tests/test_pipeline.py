@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from mediagen import write_video
 
 from features.audio_level import AudioLevelExtractor
 from features.base import (
@@ -18,14 +19,13 @@ from features.base import (
     TranscriptSegment,
     VideoContext,
 )
+from features.media.decode import Frame
+from features.media.errors import NotMediaError
 from features.picture_quality import PictureQualityExtractor
 from features.registry import EXTRACTORS, signal_specs
 from features.scene_dynamics import SceneDynamicsExtractor
-from mediagen import write_video
-from features.media.decode import Frame
-from features.media.errors import NotMediaError
-from scorer.pipeline import Pipeline
 from scorer.options import ScoreOptions
+from scorer.pipeline import Pipeline
 from scorer.result import validate_result
 from scorer.rubric_loader import parse_rubric
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speechgen import espeak_wav, load_samples
 
 from features.base import Input, VideoContext
-from features.prosody import SEGMENT_S, ProsodyExtractor, analyse
 from features.media.decode import AudioTrack
 from features.media.probe import VideoInfo
-from speechgen import espeak_wav, load_samples
+from features.prosody import SEGMENT_S, ProsodyExtractor, analyse
 
 RATE = 16_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import realdata_path
+
 from features.media.decode import FrameDecoder, decode_audio
 from features.media.errors import InputError
 from features.media.probe import probe

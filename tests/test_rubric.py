@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from features.media.errors import ConfigError
 from features.registry import signal_spec_map
 from scorer.cli import main
-from features.media.errors import ConfigError
 from scorer.rubric import DIMENSIONS
 from scorer.rubric_loader import builtin_rubrics, load_rubric, parse_rubric
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from visualgen import HEIGHT, WIDTH, encode, frames_from, run, texture
 
-from features.scene_dynamics import SceneDynamicsExtractor
-from features.shots import ShotDetector
 from features.media.decode import FrameDecoder
 from features.media.probe import probe
+from features.scene_dynamics import SceneDynamicsExtractor
+from features.shots import ShotDetector
 
 FPS = 15.0
 

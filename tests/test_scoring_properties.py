@@ -7,18 +7,17 @@ the compliance flag; scores are deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
 
 import av
 import cv2
 import numpy as np
 import pytest
 
-from scorer.pipeline import Pipeline
-
 from scorer.options import ScoreOptions
+from scorer.pipeline import Pipeline
 from scorer.result import validate_result
 from scorer.rubric import DIMENSIONS
 

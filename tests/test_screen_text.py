@@ -7,12 +7,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from mediagen import write_video
 
 from features.base import ExtractorOutput, VideoContext
-from features.screen_text import Block, Line, ScreenTextExtractor, bundled_model_paths, group_lines, is_caption_box, similar
-from mediagen import write_video
 from features.media.decode import FrameDecoder
 from features.media.probe import probe
+from features.screen_text import Block, Line, ScreenTextExtractor, bundled_model_paths, group_lines, is_caption_box, similar
 
 CAPTIONS = ("全场五折限时抢购", "今天下单包邮到家", "点击下方链接购买")
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speechgen import espeak_wav, load_samples
 
 from features.asr_backends import AsrSettings, OpenAIWhisperBackend, make_backend, to_simplified
 from features.base import Transcript, TranscriptSegment, VideoContext
+from features.media.decode import AudioTrack
+from features.media.errors import ConfigError
+from features.media.probe import VideoInfo
+from features.spans import merge_spans
 from features.speech import (
     SpeechExtractor,
     count_fillers,
@@ -16,12 +21,7 @@ from features.speech import (
     speech_stats,
     speech_to_background_db,
 )
-from features.spans import merge_spans
 from features.whisper_models import assemble_base_model, base_model_parts, is_english_only, resolve_model
-from features.media.decode import AudioTrack
-from features.media.errors import ConfigError
-from features.media.probe import VideoInfo
-from speechgen import espeak_wav, load_samples
 
 SENTENCE = "Hello everyone. Today I will show you a new phone. The battery lasts two days."
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_batch import make_videos, trap_pipeline, write_csv
 
-from scorer.batch import expand_input, run_batch
 from features.media.errors import ConfigError
+from scorer.batch import expand_input, run_batch
 from scorer.options import ScoreOptions
 from scorer.store import ResultStore, compliance_flag, versions_key
-from test_batch import make_videos, trap_pipeline, write_csv
 
 REPO = Path(__file__).resolve().parents[1]
 VERSIONS = {"vidscore": "0.1.0", "pipeline": "1", "extractors": {"a": "1"}, "rubric": "default@1", "model": "rubric"}

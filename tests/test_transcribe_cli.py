@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from mediagen import write_video
+from speechgen import espeak_wav
 
 from features.base import Transcript, TranscriptSegment
-from mediagen import write_video
 from scorer.cli import main
 from scorer.commands.transcribe import render, subtitle_cues
-from speechgen import espeak_wav
 
 SHORT = Transcript("en", "Buy it now.", (TranscriptSegment(0.5, 1.75, "Buy it now.", ((0.5, 0.8, "Buy"), (0.8, 1.0, "it"), (1.0, 1.75, "now."))),))
 

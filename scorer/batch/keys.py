@@ -10,8 +10,8 @@ from features.media.probe import sha256_of
 from scorer.batch.inputs import BatchItem
 
 if TYPE_CHECKING:
-    from scorer.pipeline import Pipeline
     from scorer.options import ScoreOptions
+    from scorer.pipeline import Pipeline
 
 # Manifest columns that set the per-video score options (the CLI values are the defaults).
 OPTION_COLUMNS = ("title", "product", "niche", "creator_niche")

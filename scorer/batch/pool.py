@@ -19,8 +19,8 @@ from scorer.batch.signals import StopFlag
 from scorer.batch.worker import core_sets, worker_main
 
 if TYPE_CHECKING:
-    from scorer.pipeline import Pipeline
     from scorer.options import ScoreOptions
+    from scorer.pipeline import Pipeline
 
 # A timed-out worker is killed this long after the video's timeout, so the pipeline's own
 # decode deadline (same timeout) can report first when it is able to.

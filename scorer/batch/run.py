@@ -34,8 +34,8 @@ from scorer.rubric import DIMENSIONS
 from scorer.store import ResultStore, utc_now, versions_key
 
 if TYPE_CHECKING:
-    from scorer.pipeline import Pipeline
     from scorer.options import ScoreOptions
+    from scorer.pipeline import Pipeline
 
 
 @dataclass

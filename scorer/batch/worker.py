@@ -21,8 +21,8 @@ from features.media.errors import VidscoreError
 from scorer.batch.keys import pipeline_versions
 
 if TYPE_CHECKING:
-    from scorer.pipeline import Pipeline
     from scorer.options import ScoreOptions
+    from scorer.pipeline import Pipeline
 
 
 @dataclass(frozen=True)

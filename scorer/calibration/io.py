@@ -97,7 +97,7 @@ def _read_feature_csv(path: Path) -> list[FeatureRow]:
             raise ConfigError(f"{path}: a feature CSV needs a 'path' or 'sha256' column, has {columns}.")
         prefixed = any(c.startswith("signal.") for c in columns)
         rows = []
-        for number, record in enumerate(reader, 2):
+        for record in reader:
             signals = {}
             for column, text in record.items():
                 if column in ("path", "sha256") or column is None or (prefixed and not column.startswith("signal.")):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from scorer.commands.common import add_score_options, extractor_options_from, print_table, score_options_from
 from features.media.errors import ConfigError
-from scorer.commands.common import add_score_options, print_table, score_options_from
+from scorer.commands.common import add_score_options, extractor_options_from, print_table, score_options_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

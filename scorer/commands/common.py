@@ -71,8 +71,8 @@ def extractor_options_from(args: argparse.Namespace) -> dict[str, Any]:
 
 def score_options_from(args: argparse.Namespace, metadata: dict[str, Any] | None = None) -> Any:
     """``ScoreOptions`` from parsed score options."""
-    from scorer.scorers import resolve_scorer
     from scorer.options import ScoreOptions
+    from scorer.scorers import resolve_scorer
 
     if args.niche or args.creator_niche:
         from features.niche import load_taxonomy

@@ -18,8 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from scorer.demo import DEMO_NICHE, DEMO_PRODUCT, DEMO_TITLE, demo_video_path
-    from scorer.pipeline import Pipeline
     from scorer.options import ScoreOptions
+    from scorer.pipeline import Pipeline
 
     path = demo_video_path()
     print(f"Scoring the bundled demo video {path} ...", file=sys.stderr)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from scorer.commands.common import print_table
 from features.media.errors import ConfigError
+from scorer.commands.common import print_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -6,8 +6,8 @@ import argparse
 import sys
 import traceback
 
-from scorer.commands.common import add_score_options, extractor_options_from, render_results, score_options_from, write_text
 from features.media.errors import VidscoreError
+from scorer.commands.common import add_score_options, extractor_options_from, render_results, score_options_from, write_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
