@@ -49,9 +49,16 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     silent = write_video(tmp_path / "silent.mp4", seconds=1.0)
     assert main(["transcribe", str(silent)]) == 1
     assert "no audio" in capsys.readouterr().err
-    assert main(["transcribe", str(silent), "--model", "tiny.en", "--language", "zh"]) == 2
+    assert main(["transcribe", str(silent), "--model", "tiny.en", "--speech-language", "zh"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("vidscore: error:") and "English-only" in err and "Traceback" not in err
+
+
+def test_the_old_language_flag_still_works_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    silent = write_video(tmp_path / "silent.mp4", seconds=1.0)
+    assert main(["transcribe", str(silent), "--model", "tiny.en", "--language", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "--language is deprecated; use --speech-language" in err and "English-only" in err
 
 
 @pytest.mark.models

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,8 +46,7 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", metavar="TEXT", help="the video's title / caption / hashtags")
     parser.add_argument("--creator-niche", metavar="ID", help="the creator's usual niche (KOL vertical match)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of explanations")
-    parser.add_argument("--language", choices=("auto", "en", "zh"), default="auto",
-                        help="spoken language of the video (default: detect)")
+    add_speech_language_option(parser)
     parser.add_argument("--asr-model", metavar="NAME|PATH", default=None,
                         help="faster-whisper model: base (default), tiny.en, another name or a local path")
     parser.add_argument("--text-model", metavar="NAME|PATH", default=None,
@@ -59,9 +59,29 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
     add_limit_options(parser)
 
 
+SPEECH_LANGUAGES = ("auto", "en", "zh")
+
+
+class _DeprecatedLanguage(argparse.Action):
+    """``--language``: the old spelling of ``--speech-language``, still accepted with a note on stderr."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print("vidscore: note: --language is deprecated; use --speech-language (--lang is the explanation language)",
+              file=sys.stderr)
+        namespace.speech_language = values
+
+
+def add_speech_language_option(parser: argparse.ArgumentParser) -> None:
+    """``--speech-language auto|en|zh`` (spoken language; default: detect) and its deprecated alias ``--language``."""
+    parser.add_argument("--speech-language", choices=SPEECH_LANGUAGES, default="auto",
+                        help="spoken language of the video for speech recognition (default: detect)")
+    parser.add_argument("--language", choices=SPEECH_LANGUAGES, action=_DeprecatedLanguage, help=argparse.SUPPRESS)
+
+
 def extractor_options_from(args: argparse.Namespace) -> dict[str, Any]:
     """Options that configure the extractors once per process: speech language, ASR model, text model."""
-    extractor_options: dict[str, Any] = {"language": args.language}
+    extractor_options: dict[str, Any] = {"language": args.speech_language}
     if args.asr_model:
         extractor_options["asr_model"] = args.asr_model
     if args.text_model:

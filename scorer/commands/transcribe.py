@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 
 from features.base import Transcript, TranscriptSegment
-from scorer.commands.common import write_text
+from scorer.commands.common import add_speech_language_option, write_text
 
 FORMATS = ("txt", "srt", "vtt", "json")
 MAX_CUE_S = 6.0
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("transcribe", help="transcribe the speech of a video or audio file (txt/srt/vtt/json)")
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--format", choices=FORMATS, default="txt", help="output format (default txt)")
-    parser.add_argument("--language", choices=("auto", "zh", "en"), default="auto", help="spoken language (default: detect)")
+    add_speech_language_option(parser)
     parser.add_argument("--model", metavar="NAME|PATH", default="base",
                         help="base (default, multilingual), tiny.en (fast, English only), another model name or a local path")
     parser.add_argument("--backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper",
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from features.media.errors import ConfigError, InputError, MissingFileError
 
     try:
-        settings = AsrSettings(backend=args.backend, model=args.model, language=args.language)
+        settings = AsrSettings(backend=args.backend, model=args.model, language=args.speech_language)
     except ValueError as exc:
         raise ConfigError(f"{exc}.") from None
     if not os.path.isfile(args.file):
