@@ -191,3 +191,19 @@ def compliance(
                 text += f": {_evidence_note(evidence, lang)}"
             reasons.append({"signal": rule.signal, "value": value, "reason": text, "evidence": evidence})
     return {"risk": bool(reasons), "reasons": reasons}
+
+
+def top_reason(result: Mapping[str, Any], by: str) -> str:
+    """'+12.3 reason' for the item that raised the ``by`` score most (else lowered it most; '' when none)."""
+    dimensions = DIMENSIONS if by == "overall" else (by,)
+    items = [
+        item
+        for d in dimensions
+        for item in result.get("explanations", {}).get(d, [])
+        if item.get("signal") not in ("baseline", "clip") and item.get("value") is not None
+    ]
+    if not items:
+        return ""
+    raising = [item for item in items if item["contribution"] > 0]
+    best = max(raising or items, key=lambda item: abs(item["contribution"]))
+    return f"{best['contribution']:+.1f} {best['reason']}"
