@@ -30,6 +30,7 @@ COMMANDS = (
     "batch",
     "export",
     "rank",
+    "report",
     "transcribe",
     "calibrate",
     "rubrics",

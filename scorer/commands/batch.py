@@ -14,6 +14,7 @@ from scorer.commands.common import examples, extractor_options_from, print_table
     "vidscore batch videos/ --out results.db",
     "vidscore batch 'submissions/*.mp4' --out kol.db --niche beauty --workers 2",
     "vidscore batch manifest.csv --out results.db --resume",
+    "vidscore batch submissions/ --out kol.db --report kol.html",
     "vidscore rank results.db --by persuasion --top 10",
 ))
 @click.argument("input_", metavar="INPUT")
@@ -26,9 +27,11 @@ from scorer.commands.common import examples, extractor_options_from, print_table
                    "more finishes each video sooner)")
 @click.option("--resume", is_flag=True, help="skip videos already in the store with the same content and versions")
 @click.option("--retry-failed", is_flag=True, help="with --resume, score failed videos again")
+@click.option("--report", "report_path", metavar="PATH",
+              help="also write a self-contained HTML report of the store's scored videos to PATH")
 @click.option("--no-progress", is_flag=True, help="hide the progress bars")
 def command(input_: str, out: str, workers: int | None, worker_threads: int, resume: bool, retry_failed: bool,
-            no_progress: bool, **params: Any) -> int:
+            report_path: str | None, no_progress: bool, **params: Any) -> int:
     """Score many videos in parallel worker processes into a results store.
 
     INPUT is a folder (searched recursively), a glob, or a CSV/JSONL manifest
@@ -58,7 +61,13 @@ def command(input_: str, out: str, workers: int | None, worker_threads: int, res
             retry_failed=retry_failed,
             progress=False if no_progress else None,
         )
+        scored = [v.result for v in store.rows(status="scored") if v.result] if report_path else []
     print_table(("batch", str(out)), summary.rows())
+    if report_path and scored and not summary.interrupted:
+        from scorer.htmlreport import write_report
+
+        write_report(scored, report_path, lang=params["lang"])
+        print(f"report of {len(scored)} videos written to {report_path}")
     if summary.interrupted:
         return 130
     return 1 if summary.failed_total else 0

@@ -26,14 +26,17 @@ from scorer.commands.common import (
     "vidscore score pitch.mp4 --niche beauty --product 'matte lipstick' --lang zh",
     "vidscore score a.mp4 b.mp4 --format json --out results.json",
     "vidscore score video.mp4 --model ctr.model.json",
+    "vidscore score video.mp4 --report video.html",
 ))
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @score_options()
 @click.option("--format", "fmt", type=FORMAT_CHOICES, default="table", show_default=True,
               help="output format (json: one object, or an array for several files)")
 @click.option("--out", metavar="PATH", help="write the output to PATH instead of stdout")
+@click.option("--report", "report_path", metavar="PATH", help="also write a self-contained HTML report to PATH")
 @click.option("--no-progress", is_flag=True, help="hide the progress bar")
-def command(files: tuple[str, ...], fmt: str, out: str | None, no_progress: bool, **params: Any) -> int:
+def command(files: tuple[str, ...], fmt: str, out: str | None, report_path: str | None, no_progress: bool,
+            **params: Any) -> int:
     """Score videos for quality, immersion and persuasion (0-100), with the reasons and what to change.
 
     Each FILE is scored on its own; a file that cannot be scored is reported on
@@ -58,4 +61,8 @@ def command(files: tuple[str, ...], fmt: str, out: str | None, no_progress: bool
                 traceback.print_exc()
     if results:
         write_text(render_results(results, fmt, params["lang"]), out)
+        if report_path:
+            from scorer.htmlreport import write_report
+
+            write_report(results, report_path, lang=params["lang"])
     return 1 if failed else 0
