@@ -31,6 +31,7 @@ COMMANDS = (
     "export",
     "rank",
     "report",
+    "serve",
     "transcribe",
     "calibrate",
     "rubrics",

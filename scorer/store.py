@@ -249,6 +249,23 @@ class ResultStore:
         for values in cursor:
             yield _row(dict(zip(names, values)))
 
+    def find(self, sha256: str) -> StoredVideo | None:
+        """The scored row of the video with this content hash finished last (None when there is none)."""
+        cursor = self._db.execute(
+            "SELECT * FROM videos WHERE sha256 = ? AND status = 'scored' ORDER BY finished_at DESC, id DESC LIMIT 1",
+            (sha256,))
+        names = [d[0] for d in cursor.description]
+        values = cursor.fetchone()
+        return None if values is None else _row(dict(zip(names, values)))
+
+    def recent(self, limit: int = 50) -> list[StoredVideo]:
+        """The ``limit`` rows finished last, newest first (scored and failed)."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
+        cursor = self._db.execute("SELECT * FROM videos ORDER BY finished_at DESC, id DESC LIMIT ?", (limit,))
+        names = [d[0] for d in cursor.description]
+        return [_row(dict(zip(names, values))) for values in cursor]
+
     def count(self) -> int:
         """Number of rows (all versions)."""
         return int(self._db.execute("SELECT COUNT(*) FROM videos").fetchone()[0])
