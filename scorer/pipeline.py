@@ -25,6 +25,7 @@ from features.base import Event, Extractor, ExtractorOutput, VideoContext
 from features.media.decode import FrameDecoder, decode_audio
 from features.media.errors import InputError, VidscoreError
 from features.media.probe import VideoInfo, probe
+from features.media.scorable import check_scorable
 from features.registry import create_extractors
 from scorer import __version__
 from scorer.explain import compliance, explanations, suggestions
@@ -93,6 +94,7 @@ class Pipeline:
         errors: list[dict[str, Any]] = []
         clock = time.perf_counter()
         info = probe(path, options.limits, sha256)
+        check_scorable(info, options.limits)
         timing["probe"] = time.perf_counter() - clock
 
         context = VideoContext(info=info, metadata=options.video_metadata())

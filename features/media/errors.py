@@ -57,6 +57,18 @@ class LimitExceededError(InputError):
     code = "over_limit"
 
 
+class StillImageError(InputError):
+    code = "still_image"
+
+
+class TooShortError(InputError):
+    code = "too_short"
+
+
+class TooSmallError(InputError):
+    code = "too_small"
+
+
 class DecodeTimeoutError(InputError):
     code = "timeout"
 

@@ -53,18 +53,26 @@ class MediaLimits:
         max_duration_s: longest accepted duration (seconds).
         max_file_bytes: largest accepted file size (bytes).
         timeout_s: wall-clock limit for probing plus decoding one file (seconds).
+        min_duration_s: shortest video scored (seconds, >= 0; 0 accepts any clip of two frames or more).
+        min_short_side: smallest short side of the displayed picture scored (pixels, >= 1).
     """
 
     max_pixels: int = 4096 * 4096
     max_duration_s: float = 3600.0
     max_file_bytes: int = 8 * 1024**3
     timeout_s: float = 900.0
+    min_duration_s: float = 1.0
+    min_short_side: int = 64
 
     def __post_init__(self) -> None:
         for name in ("max_pixels", "max_duration_s", "max_file_bytes", "timeout_s"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f"{name} must be a positive number, got {value!r}")
+        if not (isinstance(self.min_duration_s, (int, float)) and self.min_duration_s >= 0):
+            raise ValueError(f"min_duration_s must be a number of seconds >= 0, got {self.min_duration_s!r}")
+        if not (isinstance(self.min_short_side, int) and self.min_short_side >= 1):
+            raise ValueError(f"min_short_side must be a whole number of pixels >= 1, got {self.min_short_side!r}")
 
 
 @dataclass(frozen=True)

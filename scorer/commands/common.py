@@ -27,12 +27,6 @@ FORMAT_CHOICES = click.Choice(("json", "table"))
 LANG_CHOICES = click.Choice(("en", "zh"))
 SPEECH_LANGUAGES = ("auto", "en", "zh")
 
-# Names of the keyword arguments that score_options adds to a command (limit options included).
-LIMIT_PARAMS = ("max_duration", "max_pixels", "max_file_mb", "timeout")
-SCORE_PARAMS = ("niche", "product", "title", "creator_niche", "lang", "speech_language", "language",
-                "asr_model", "text_model", "rubric", "model", *LIMIT_PARAMS)
-
-
 def examples(*lines: str) -> str:
     """An ``Examples:`` epilog whose lines click prints as written (the ``\\b`` marker stops rewrapping)."""
     return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
@@ -58,6 +52,10 @@ def limit_options(timeout_help: str = "wall-clock limit for decoding one file, s
                          metavar="MB", help="refuse files larger than MB megabytes"),
             click.option("--timeout", type=float, default=defaults.timeout_s, show_default=True, metavar="S",
                          help=timeout_help),
+            click.option("--min-duration", type=float, default=defaults.min_duration_s, show_default=True, metavar="S",
+                         help="refuse clips shorter than S seconds"),
+            click.option("--min-short-side", type=int, default=defaults.min_short_side, show_default=True,
+                         metavar="PX", help="refuse pictures whose short side is under PX pixels"),
         ])
 
     return decorator
@@ -71,6 +69,8 @@ def limits_from(params: Mapping[str, Any]) -> MediaLimits:
             max_duration_s=params["max_duration"],
             max_file_bytes=int(params["max_file_mb"] * 1e6),
             timeout_s=params["timeout"],
+            min_duration_s=params.get("min_duration", MediaLimits.min_duration_s),
+            min_short_side=params.get("min_short_side", MediaLimits.min_short_side),
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
@@ -124,11 +124,6 @@ def score_options(timeout_help: str = "wall-clock limit for decoding one file, s
         return limit_options(timeout_help)(f)
 
     return decorator
-
-
-def split_params(params: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """Remove ``names`` from ``params`` and return them as their own dict."""
-    return {name: params.pop(name) for name in names if name in params}
 
 
 def extractor_options_from(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -205,10 +205,11 @@ def _options(base: ScoreOptions, fields: dict[str, str]) -> ScoreOptions:
 def _check_video(upload: Upload, options: ScoreOptions) -> None:
     """Refuse what the pipeline would refuse (not a video, too long, too large...) before it takes a worker."""
     from features.media.probe import probe
+    from features.media.scorable import check_scorable
 
     assert upload.path is not None
     try:
-        probe(str(upload.path), options.limits)
+        check_scorable(probe(str(upload.path), options.limits), options.limits)
     except VidscoreError as exc:
         raise ApiError(422, _public(exc.message, upload)) from None
 
