@@ -49,7 +49,7 @@ def char_recall(caption: str, heard: str) -> float | None:
     return sum(block.size for block in blocks) / len(wanted)
 
 
-def _split_on(word: str, vocabulary: set[str]) -> list[str] | None:
+def split_on(word: str, vocabulary: set[str]) -> list[str] | None:
     """``word`` cut into words of ``vocabulary`` (fewest pieces), or None when it cannot be."""
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):
@@ -68,7 +68,7 @@ def word_recall(caption: str, heard: str) -> float | None:
     vocabulary = set(english_words(heard))
     found = total = 0
     for word in wanted:
-        pieces = [word] if word in vocabulary else _split_on(word, vocabulary)
+        pieces = [word] if word in vocabulary else split_on(word, vocabulary)
         total += len(pieces) if pieces else 1
         found += len(pieces) if pieces else 0
     return found / total

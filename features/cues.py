@@ -24,7 +24,8 @@ from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, 
 from features.cue_heads import load_heads
 from features.cue_lexicon import CUE_TYPES, Cue, CueLexicon, is_question, load_lexicon
 from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
-from features.text_sources import Sentence, TextSpan, all_sentences, collect
+from features.text_sources import Sentence, TextSpan, all_sentences
+from features.transcript_repair import collect_text
 
 
 class CueDetector:
@@ -161,7 +162,7 @@ class CueExtractor(Extractor):
         return cls(text_model=options.get("text_model"))
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
-        sources = collect(context)
+        sources = collect_text(context)
         cues = self.detector.detect(all_sentences(sources.spans()))
         counts = {cue: sum(1 for c in cues if c.type == cue) for cue in CUE_TYPES}
         timed = sum(1 for c in cues if c.source != "metadata")

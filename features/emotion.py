@@ -21,7 +21,8 @@ from typing import Any
 
 from features.base import Event, Extractor, ExtractorOutput, Input, ProsodySegment, SignalSpec, VideoContext
 from features.media.data_files import parse_data_file, word_list
-from features.text_sources import TextSpan, collect, english_words, text_language, zh_tokens
+from features.text_sources import TextSpan, english_words, text_language, zh_tokens
+from features.transcript_repair import collect_text
 
 TEXT_WEIGHT = 0.5  # share of text arousal when voice arousal is also known
 
@@ -169,7 +170,7 @@ class EmotionExtractor(Extractor):
     )
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
-        sources = collect(context)
+        sources = collect_text(context)
         spans = list(sources.speech) or list(sources.screen)
         tones = segment_tones(spans, context.prosody)
         lexicon = load_emotion_lexicon()

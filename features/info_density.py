@@ -20,7 +20,8 @@ from typing import Any
 from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.media.data_files import parse_data_file, word_list
 from features.niche import NicheClassifier, shared_classifier, video_niche
-from features.text_sources import TextSpan, collect, english_words, has_cjk, text_language, zh_tokens
+from features.text_sources import TextSpan, english_words, has_cjk, text_language, zh_tokens
+from features.transcript_repair import collect_text
 
 MATTR_WINDOW = 50  # tokens per window of the moving-average type-token ratio
 _EN_NUMBER = r"\d+(?:[.,]\d+)?"
@@ -169,7 +170,7 @@ class InfoDensityExtractor(Extractor):
         return [t for span in spans for t in content_tokens(span.text, self.vocabulary, words)]
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
-        sources = collect(context)
+        sources = collect_text(context)
         shown = [*sources.speech, *sources.screen]
         speech_tokens = self._tokens(sources.speech)
         shown_tokens = self._tokens(shown)

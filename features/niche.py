@@ -25,7 +25,8 @@ from features.base import Extractor, ExtractorOutput, Input, SignalSpec, VideoCo
 from features.embeddings import TextEncoder, load_encoder, model_languages
 from features.media.data_files import parse_data_file
 from features.media.errors import ConfigError
-from features.text_sources import collect, has_cjk, text_language, zh_tokens
+from features.text_sources import has_cjk, text_language, zh_tokens
+from features.transcript_repair import collect_text
 
 EMBEDDING_WEIGHT = 0.5  # share of the embedding evidence for text the model covers
 SOFTMAX_TEMPERATURE = 0.04  # cosine differences of ~0.04 change the odds e-fold
@@ -250,7 +251,7 @@ def _predict_cached(classifier: NicheClassifier, texts: tuple[str, ...]) -> Nich
 
 def video_niche(classifier: NicheClassifier, context: VideoContext) -> NichePrediction:
     """The niche prediction of a video from speech, screen text and metadata (without the target product text)."""
-    sources = collect(context)
+    sources = collect_text(context)
     return _predict_cached(classifier, tuple(span.text for span in sources.spans(include_product=False)))
 
 

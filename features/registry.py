@@ -24,6 +24,7 @@ from features.prosody import ProsodyExtractor
 from features.scene_dynamics import SceneDynamicsExtractor
 from features.screen_text import ScreenTextExtractor
 from features.speech import SpeechExtractor
+from features.transcript_repair import TranscriptRepairExtractor
 
 EXTRACTORS: tuple[type[Extractor], ...] = (
     SceneDynamicsExtractor,
@@ -36,6 +37,7 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     ProsodyExtractor,
     ScreenTextExtractor,
     CaptionSyncExtractor,
+    TranscriptRepairExtractor,
     CueExtractor,
     InfoDensityExtractor,
     EmotionExtractor,
