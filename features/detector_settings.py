@@ -40,8 +40,8 @@ class DetectorSettings:
 
     sample_fps: float = 2.5
     face_scales: tuple[int, ...] = (160, 320)
-    face_min_score: float = 0.5
-    palm_min_score: float = 0.25
+    face_min_score: float = 0.6
+    palm_min_score: float = 0.2
     hand_presence: float = 0.5
     max_palms: int = 3
     palm_model: str = "full"

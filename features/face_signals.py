@@ -65,6 +65,10 @@ class FacesExtractor(Extractor):
             self._times.append(frame.time_s)
             self._faces.append(faces(frame, self.settings))
 
+    def samples(self) -> list[tuple[float, tuple[Face, ...]]]:
+        """(time_s, faces) of every sampled frame of the last video (for benchmarks and debugging)."""
+        return list(zip(self._times, self._faces))
+
     def finish(self, context: VideoContext) -> ExtractorOutput:
         if not self._times:
             return ExtractorOutput()

@@ -1,7 +1,7 @@
 """Faces in an analysis frame, memoised per frame: YuNet at two scales, or OpenCV's Haar cascade as a fallback.
 
 The default detector is YuNet from the ``yuface`` wheel
-(:mod:`features.vision.yunet`: long sides 160 and 320 px merged by NMS, score >= 0.5),
+(:mod:`features.vision.yunet`: long sides 160 and 320 px merged by NMS, score >= 0.6),
 with boxes, five landmarks and a score; a face on a product label or a poster is
 mostly not a face to it. When ``yuface`` is not installed the Haar cascade of
 :mod:`features.vision.haar` is used and one warning line naming the package is

@@ -7,11 +7,11 @@ motion (:mod:`features.global_motion`, 6 times a second) and the shots
 (:class:`features.shots.ShotDetector`). Per shot, with shares weighted by the time each
 sample stands for,
 
-    pov = (1 - face) x min(1, BOTTOM_WEIGHT x bottom + HANDS_WEIGHT x hands + EGO_WEIGHT x egomotion)
+    pov = (1 - face) x min(1, FILMER_WEIGHT x filmer + HANDS_WEIGHT x hands) x (0.6 + 0.4 x egomotion)
 
-where ``bottom`` is the share of samples with a hand whose forearm runs out of the
-lower edge (:func:`features.hands.from_bottom`, the filmer's own hands), ``hands`` the
-share with any hand, ``face`` the share with a face of at least ``POV_FACE_HEIGHT`` of
+where ``filmer`` is the share of samples with a hand whose forearm runs out of the
+lower edge or the lower half of a side edge (:func:`features.hands.from_outside_below`,
+the filmer's own hands), ``hands`` the share with any hand, ``face`` the share with a face of at least ``POV_FACE_HEIGHT`` of
 the frame height (a presenter or subject facing the camera), and egomotion = min(1,
 (mean camera speed + jitter in frame widths/s) / 0.05), a handheld camera. The
 overall value is the duration-weighted mean over shots. Events: "hands" (time range,
@@ -29,7 +29,7 @@ from features.detector_settings import DetectorSettings
 from features.faces import faces
 from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
-from features.hands import from_bottom, hands
+from features.hands import earlier_hands, from_bottom, from_outside_below, hands
 from features.media.decode import Frame
 from features.sampling import FrameSampler, durations, sample_ranges, share
 from features.shots import ShotDetector
@@ -38,7 +38,7 @@ from features.vision.models import ModelMissingError
 
 EGOMOTION_FULL = 0.05  # camera speed + jitter (frame widths / s) that counts as full egomotion
 POV_FACE_HEIGHT = 0.1
-BOTTOM_WEIGHT, HANDS_WEIGHT, EGO_WEIGHT = 0.6, 0.2, 0.6
+FILMER_WEIGHT, HANDS_WEIGHT = 0.8, 0.2
 
 
 def egomotion(samples: list[GlobalMotion]) -> float:
@@ -68,7 +68,8 @@ class FramingExtractor(Extractor):
         SignalSpec("hands_share", "0-1", "Share of the video (sampled frames, time-weighted) showing a hand "
                    "(palm detection + hand landmarks)", 0.0, 1.0),
         SignalSpec("hands_from_bottom_share", "0-1", "Share of the video with a hand whose forearm enters from "
-                   "the lower frame edge (the filmer's hands, the product held to camera)", 0.0, 1.0),
+                   "the lower frame edge and no face to camera (the filmer's hands, the product held to camera)",
+                   0.0, 1.0),
         SignalSpec("pov_likelihood", "0-1", "First-person (POV) likelihood: hands from the lower edge, no face "
                    "to camera, handheld camera motion; duration-weighted over shots", 0.0, 1.0),
     )
@@ -85,6 +86,7 @@ class FramingExtractor(Extractor):
         self._times: list[float] = []
         self._hands: list[tuple[Hand, ...]] = []
         self._bottom: list[bool] = []
+        self._filmer: list[bool] = []
         self._face: list[bool] = []
         self._motion: list[GlobalMotion] = []
         self._missing: ModelMissingError | None = None
@@ -97,14 +99,24 @@ class FramingExtractor(Extractor):
         if not self._sampler.wants(frame) or self._missing is not None:
             return
         try:
-            found = hands(frame, self.settings)
+            found = hands(frame, self.settings, self._earlier(frame))
         except ModelMissingError as exc:
             self._missing = exc
             return
         self._times.append(frame.time_s)
         self._hands.append(found)
-        self._bottom.append(any(from_bottom(h) for h in found))
-        self._face.append(any(f.h >= POV_FACE_HEIGHT for f in faces(frame, self.settings)))
+        face = any(f.h >= POV_FACE_HEIGHT for f in faces(frame, self.settings))
+        self._bottom.append(not face and any(from_bottom(h) for h in found))  # a presenter's own hand is not one
+        self._filmer.append(any(from_outside_below(h) for h in found))
+        self._face.append(face)
+
+    def _earlier(self, frame: Frame) -> tuple[Hand, ...]:
+        """The previous sample's hands when it is recent and no cut came since (see :func:`features.hands.hands`)."""
+        return earlier_hands(self._times, self._hands, self._sampler, frame)
+
+    def samples(self) -> list[tuple[float, tuple[Hand, ...], bool]]:
+        """(time_s, hands, a hand from the lower edge) of every sampled frame of the last video."""
+        return list(zip(self._times, self._hands, self._bottom))
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
         if self._missing is not None:
@@ -128,11 +140,11 @@ class FramingExtractor(Extractor):
             if not inside:
                 continue
             w = [weights[i] for i in inside]
-            bottom = share([self._bottom[i] for i in inside], w)
+            filmer = share([self._filmer[i] for i in inside], w)
             hands_in = share([present[i] for i in inside], w)
             face = share([self._face[i] for i in inside], w)
             ego = egomotion([m for m in self._motion if shot.start_s < m.time_s < shot.end_s])
-            pov = (1.0 - face) * min(1.0, BOTTOM_WEIGHT * bottom + HANDS_WEIGHT * hands_in + EGO_WEIGHT * ego)
+            pov = (1.0 - face) * min(1.0, FILMER_WEIGHT * filmer + HANDS_WEIGHT * hands_in) * (0.6 + 0.4 * ego)
             weighted += pov * shot.duration_s
             if pov >= 0.5:
                 events.append(Event("pov", shot.start_s, shot.end_s, {"likelihood": round(pov, 2)}))

@@ -29,7 +29,7 @@ from features.faces import faces
 from features.framing import hand_box
 from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
-from features.hands import grip, hands
+from features.hands import earlier_hands, grip, hands
 from features.media.decode import Frame
 from features.sampling import FrameSampler, durations, sample_ranges, share
 from features.vision.hand_landmarks import Hand
@@ -72,6 +72,7 @@ class ProductDisplayExtractor(Extractor):
         self._last: GlobalMotion | None = None
         self._times: list[float] = []
         self._in_use: list[Hand | None] = []
+        self._found: list[tuple[Hand, ...]] = []
         self._static: list[bool | None] = []
         self._hands_missing = False
         self._last_s = 0.0
@@ -87,7 +88,7 @@ class ProductDisplayExtractor(Extractor):
         found: tuple[Hand, ...] = ()
         if not self._hands_missing:
             try:
-                found = hands(frame, self.settings)
+                found = hands(frame, self.settings, earlier_hands(self._times, self._found, self._sampler, frame))
             except ModelMissingError:
                 self._hands_missing = True
         motion = self._last if self._last is not None and frame.time_s - self._last.time_s < 0.34 else None
@@ -97,12 +98,17 @@ class ProductDisplayExtractor(Extractor):
         handling = [h for h in near if grip(h) >= GRIP_MIN] or (near[:1] if own >= OWN_MOTION_IN_USE else [])
         camera_speed = math.hypot(motion.vx, motion.vy) if motion is not None else 0.0
         self._times.append(frame.time_s)
+        self._found.append(found)
         self._in_use.append(handling[0] if handling else None)
         if motion is None:  # the first frame: no motion measured yet, judged like the next sample
             self._static.append(None)
         else:
             self._static.append(tracked and not faces(frame, self.settings) and not found
                                 and camera_speed < STILL_CAMERA and motion.residual < STILL_SUBJECT)
+
+    def samples(self) -> list[tuple[float, bool]]:
+        """(time_s, product in use) of every sampled frame of the last video."""
+        return [(t, h is not None) for t, h in zip(self._times, self._in_use)]
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
         if not self._times:

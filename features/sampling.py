@@ -32,6 +32,7 @@ class FrameSampler:
         self._previous: Frame | None = None
         self._last_sample_s = float("-inf")
         self._cut_s: float | None = None
+        self.last_cut_s: float | None = None
 
     def wants(self, frame: Frame) -> bool:
         previous, self._previous = self._previous, frame
@@ -39,6 +40,7 @@ class FrameSampler:
             change = frame_change(frame, previous)
             if (change.hue + change.saturation + change.value) / 3.0 >= CUT_SCORE:
                 self._cut_s = frame.time_s
+                self.last_cut_s = frame.time_s
         new_slot = previous is None or int(frame.time_s * self.rate_hz) != int(previous.time_s * self.rate_hz)
         after_cut = (self._cut_s is not None and frame.time_s >= self._cut_s + AFTER_CUT_S
                      and frame.time_s - self._last_sample_s >= MIN_GAP_S)

@@ -85,6 +85,27 @@ def palm_roi(palm: Palm, width: int, height: int) -> Roi:
     return Roi((x0 + x1) / 2 * width + shift_x, (y0 + y1) / 2 * height + shift_y, max(box_w, box_h) * ROI_SCALE, rotation)
 
 
+TRACK_POINTS = (0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18)  # wrist, thumb base and the finger bases and first joints
+TRACK_SCALE, TRACK_SHIFT_Y = 2.0, -0.1
+
+
+def landmarks_roi(hand: Hand, width: int, height: int) -> Roi:
+    """The crop that follows a hand found in an earlier frame (MediaPipe's ``hand_landmark_landmarks_to_roi``):
+    rotation from the wrist to the middle knuckle, the box of the palm points in that rotated frame, moved
+    up by a tenth of its height, squared on its long side and scaled by 2."""
+    points = np.array([hand.landmarks[i] for i in TRACK_POINTS]) * (width, height)
+    (wx, wy), (mx, my) = points[0], points[TRACK_POINTS.index(MIDDLE_MCP)]
+    rotation = _normalise(math.pi / 2 - math.atan2(-(my - wy), mx - wx))
+    cos, sin = math.cos(rotation), math.sin(rotation)
+    local = points @ np.array([[cos, -sin], [sin, cos]])  # into the hand's upright frame
+    low, high = local.min(axis=0), local.max(axis=0)
+    centre = (low + high) / 2
+    box_w, box_h = high - low
+    centre = centre + np.array([0.0, box_h * TRACK_SHIFT_Y])
+    cx, cy = centre[0] * cos - centre[1] * sin, centre[0] * sin + centre[1] * cos  # back to the frame
+    return Roi(float(cx), float(cy), float(max(box_w, box_h) * TRACK_SCALE), rotation)
+
+
 def _normalise(angle: float) -> float:
     return angle - 2 * math.pi * math.floor((angle + math.pi) / (2 * math.pi))
 
@@ -101,7 +122,13 @@ def crop_matrix(roi: Roi) -> np.ndarray:
 def landmarks(bgr: np.ndarray, palm: Palm, model: str = "full") -> Hand:
     """Run the landmark model on the crop of ``palm`` in the BGR frame."""
     height, width = bgr.shape[:2]
-    matrix = crop_matrix(palm_roi(palm, width, height))
+    return landmarks_in(bgr, palm_roi(palm, width, height), palm.score, model)
+
+
+def landmarks_in(bgr: np.ndarray, roi: Roi, palm_score: float = 0.0, model: str = "full") -> Hand:
+    """Run the landmark model on the crop ``roi`` of the BGR frame."""
+    height, width = bgr.shape[:2]
+    matrix = crop_matrix(roi)
     crop = cv2.warpAffine(bgr, matrix, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                           borderMode=cv2.BORDER_REPLICATE)
     interpreter = tflite_model(mediapipe_file(MODELS[model]))
@@ -118,6 +145,6 @@ def landmarks(bgr: np.ndarray, palm: Palm, model: str = "full") -> Hand:
         presence=presence,
         handedness="right" if handed > 0.5 else "left",
         handedness_score=max(handed, 1.0 - handed),
-        palm_score=palm.score,
+        palm_score=palm_score,
         aspect=width / height,
     )

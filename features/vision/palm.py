@@ -65,11 +65,11 @@ def anchors() -> np.ndarray:
     return np.array(centres, dtype=np.float32)
 
 
-def letterbox(rgb: np.ndarray, size: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """``rgb`` scaled to fit a ``size`` square with a zero border; (image, padding left/top/right/bottom as
-    fractions of the square)."""
+def letterbox(rgb: np.ndarray, size: int, zoom_out: float = 1.0) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """``rgb`` scaled to fit a ``size`` square (its long side ``zoom_out`` x ``size``) with a zero border;
+    (image, padding left/top/right/bottom as fractions of the square)."""
     height, width = rgb.shape[:2]
-    factor = size / max(height, width)
+    factor = size * zoom_out / max(height, width)
     new_w, new_h = max(1, round(width * factor)), max(1, round(height * factor))
     canvas = np.zeros((size, size, 3), dtype=np.float32)
     left, top = (size - new_w) // 2, (size - new_h) // 2
@@ -93,10 +93,12 @@ def decode(raw_boxes: np.ndarray, raw_scores: np.ndarray, min_score: float) -> l
     return [(box, score, extra.reshape(7, 2)) for box, score, extra in merged]
 
 
-def detect(bgr: np.ndarray, min_score: float = 0.5, model: str = "full") -> list[Palm]:
-    """Palms in the BGR frame, best score first (fractions of the frame)."""
+def detect(bgr: np.ndarray, min_score: float = 0.5, model: str = "full", zoom_out: float = 1.0) -> list[Palm]:
+    """Palms in the BGR frame, best score first (fractions of the frame). ``zoom_out`` < 1 shows the frame at
+    that fraction of the model input (zero border around it), so hands larger than the model's largest anchors
+    (a close-up hand filling the frame) fit."""
     interpreter = tflite_model(mediapipe_file(MODELS[model]))
-    tensor, (left, top, right, bottom) = letterbox(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), INPUT_SIZE)
+    tensor, (left, top, right, bottom) = letterbox(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), INPUT_SIZE, zoom_out)
     inputs = interpreter.get_input_details()[0]
     interpreter.set_tensor(inputs["index"], tensor[None])
     interpreter.invoke()
