@@ -70,7 +70,7 @@ class FramingExtractor(Extractor):
         SignalSpec("hands_from_bottom_share", "0-1", "Share of the video with a hand whose forearm enters from "
                    "the lower frame edge and no face to camera (the filmer's hands, the product held to camera)",
                    0.0, 1.0),
-        SignalSpec("pov_likelihood", "0-1", "First-person (POV) likelihood: hands from the lower edge, no face "
+        SignalSpec("pov_likelihood", "0-1", "First-person (POV) likelihood: the filmer's hands reaching in from below, no face "
                    "to camera, handheld camera motion; duration-weighted over shots", 0.0, 1.0),
     )
 
