@@ -3,8 +3,9 @@
 Palm candidates come from MediaPipe's palm detector on the whole frame
 (:mod:`features.vision.palm`), run twice: the frame letterboxed to the model input, and
 the frame at 60 % of it (a zero border around), so that close-up hands larger than
-the model's anchors are found too; the candidates are merged by NMS, kept from a low score (``palm_min_score``, default 0.2: a hand
-holding something often scores low); the landmark model (:mod:`features.vision.hand_landmarks`)
+the model's anchors are found too; the candidates are merged by NMS and kept from a
+low score (``palm_min_score``, default 0.2: a hand holding something often scores low);
+the landmark model (:mod:`features.vision.hand_landmarks`)
 then checks each of the best ``max_palms`` crops, and a hand is kept when its presence
 score reaches ``hand_presence`` (0.5, MediaPipe's own threshold). Overlapping hands
 (box IoU above 0.3) keep the more certain one. Models load once per process; a missing
