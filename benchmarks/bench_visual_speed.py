@@ -26,6 +26,7 @@ from _visual_realdata import decode_only, realdata_root  # puts the repository o
 
 from features.base import VideoContext  # noqa: E402
 from features.camera_motion import CameraMotionExtractor  # noqa: E402
+from features.face_signals import FacesExtractor  # noqa: E402
 from features.framing import FramingExtractor  # noqa: E402
 from features.media.decode import FrameDecoder  # noqa: E402
 from features.media.probe import probe  # noqa: E402
@@ -55,8 +56,8 @@ def make_clip(target: Path) -> str:
 def full_pass(path: Path) -> tuple[float, float, dict[str, float]]:
     """Wall-clock and process CPU seconds of the decode pass feeding every visual extractor, and the CPU
     seconds spent in each extractor."""
-    extractors = [SceneDynamicsExtractor(), PictureQualityExtractor(), CameraMotionExtractor(), FramingExtractor(),
-                  ProductDisplayExtractor()]
+    extractors = [SceneDynamicsExtractor(), PictureQualityExtractor(), CameraMotionExtractor(), FacesExtractor(),
+                  FramingExtractor(), ProductDisplayExtractor()]
     started, cpu = time.perf_counter(), time.process_time()
     info = probe(str(path))
     context = VideoContext(info=info)
@@ -72,6 +73,7 @@ def full_pass(path: Path) -> tuple[float, float, dict[str, float]]:
         clock = time.thread_time()
         extractor.validated(extractor.finish(context))
         spent[extractor.name] += time.thread_time() - clock
+    spent["(sampled frames)"] = float(len(extractors[3].samples()))  # type: ignore[attr-defined]
     return time.perf_counter() - started, time.process_time() - cpu, spent
 
 
@@ -104,9 +106,14 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{path.name}: {info.duration_s:.1f} s, {info.width}x{info.height}, {frames} frames ({content})\n")
+    sampled = int(spent.pop("(sampled frames)", 0))
     rows = [[name, f"{seconds:.2f}", f"{1000 * seconds / max(frames, 1):.2f}"] for name, seconds in spent.items()]
     rows.append(["all visual extractors", f"{sum(spent.values()):.2f}", f"{1000 * sum(spent.values()) / max(frames, 1):.2f}"])
     print(format_table(["extractor", "CPU s", "CPU ms/frame"], rows))
+    detectors = spent.get("faces", 0.0) + spent.get("framing", 0.0)  # faces, then hands (palm + landmarks)
+    print(f"\ndetectors on {sampled} sampled frames: faces {1000 * spent.get('faces', 0.0) / max(sampled, 1):.1f} ms, "
+          f"hands (with shots and motion) {1000 * spent.get('framing', 0.0) / max(sampled, 1):.1f} ms, "
+          f"together {1000 * detectors / max(sampled, 1):.1f} ms CPU per sampled frame")
     ratio = full_s / max(decode_s, 1e-9)
     print(f"\nwall clock: decode only {decode_s:.2f} s; decode + visual extraction {full_s:.2f} s")
     print(f"process CPU: decode only {decode_cpu:.2f} s; decode + visual extraction {full_cpu:.2f} s; "

@@ -1,64 +1,73 @@
-"""Frontal-face detection on the half-size analysis frame, memoised per frame.
+"""Faces in an analysis frame, memoised per frame: YuNet at two scales, or OpenCV's Haar cascade as a fallback.
 
-OpenCV's Haar cascade ``haarcascade_frontalface_default.xml`` (shipped in
-``cv2.data.haarcascades`` by opencv-python-headless 4.x) on the half-size luma
-(short side 144 px for the default analysis size), smallest face 20 px (about a
-seventh of the short side; scale step 1.3). Faces are returned as boxes in fractions of the frame.
-Used by the framing and product-display extractors (``vidscore score``).
+The default detector is YuNet from the ``yuface`` wheel
+(:mod:`features.vision.yunet`: long sides 160 and 320 px merged by NMS, score >= 0.6),
+with boxes, five landmarks and a score; a face on a product label or a poster is
+mostly not a face to it. When ``yuface`` is not installed the Haar cascade of
+:mod:`features.vision.haar` is used and one warning line naming the package is
+printed once per process. Faces smaller than ``MIN_FACE_HEIGHT`` of the frame height
+are dropped (faces far in the background are not what a viewer looks at).
+Used by the faces, framing and product-display extractors (``vidscore score``).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cv2
-
+from features.detector_settings import DetectorSettings
 from features.frame_cache import small_gray
 from features.media.decode import Frame
+from features.vision import haar, yunet
 
-SAMPLE_RATE_HZ = 2.0
-MIN_FACE_PX = 20
+MIN_FACE_HEIGHT = 0.04
+DEFAULT_SETTINGS = DetectorSettings()
 
 
 @dataclass(frozen=True)
 class Face:
-    """A face box as fractions of the frame: left ``x``, top ``y``, width ``w``, height ``h`` (0-1)."""
+    """A face box as fractions of the frame: left ``x``, top ``y``, width ``w``, height ``h`` (0-1), the
+    detector's score (0-1) and five (x, y) landmarks (eyes, nose tip, mouth corners; none from Haar)."""
 
     x: float
     y: float
     w: float
     h: float
+    score: float = 1.0
+    landmarks: tuple[tuple[float, float], ...] = ()
 
     @property
     def centre(self) -> tuple[float, float]:
         return self.x + self.w / 2.0, self.y + self.h / 2.0
 
+    def as_detail(self) -> dict[str, object]:
+        """The box for an event's detail: [x, y, w, h] in fractions of the frame, and the score."""
+        return {"box": [round(v, 3) for v in (self.x, self.y, self.w, self.h)], "score": round(self.score, 2)}
+
 
 @lru_cache(maxsize=1)
-def _cascade() -> cv2.CascadeClassifier:
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
-    if cascade.empty():
-        raise RuntimeError("OpenCV's frontal-face Haar cascade could not be loaded")
-    return cascade
+def backend() -> str:
+    """"yunet" when yuface is installed, else "haar" (warned about once)."""
+    if yunet.available():
+        return "yunet"
+    print("vidscore: warning: yuface is not installed, faces fall back to OpenCV's Haar cascade (pip install yuface)",
+          file=sys.stderr)
+    return "haar"
 
 
-def is_sample(frame: Frame, previous: Frame | None) -> bool:
-    """True when ``frame`` opens a new 1/SAMPLE_RATE_HZ slot (the frames every user samples)."""
-    return previous is None or int(frame.time_s * SAMPLE_RATE_HZ) != int(previous.time_s * SAMPLE_RATE_HZ)
-
-
-def faces(frame: Frame) -> tuple[Face, ...]:
-    """Frontal faces in ``frame``, largest first (memoised on the frame)."""
+def faces(frame: Frame, settings: DetectorSettings | None = None) -> tuple[Face, ...]:
+    """Faces in ``frame``, largest first (memoised on the frame per scales and score)."""
+    settings = settings or DEFAULT_SETTINGS
+    key = (settings.face_scales, settings.face_min_score)
     cached = frame.__dict__.get("_faces")
-    if cached is not None:
-        return cached
-    gray = small_gray(frame)
-    height, width = gray.shape
-    boxes = _cascade().detectMultiScale(gray, scaleFactor=1.3, minNeighbors=4, minSize=(MIN_FACE_PX, MIN_FACE_PX))
-    found = sorted(
-        (Face(x / width, y / height, w / width, h / height) for x, y, w, h in (boxes if len(boxes) else [])),
-        key=lambda face: -face.w * face.h,
-    )
-    frame.__dict__["_faces"] = tuple(found)
-    return frame.__dict__["_faces"]
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if backend() == "yunet":
+        boxes = yunet.detect(frame.bgr, settings.face_scales, settings.face_min_score)
+    else:
+        boxes = haar.detect(small_gray(frame))
+    found = sorted((Face(b.x, b.y, b.w, b.h, b.score, b.landmarks) for b in boxes if b.h >= MIN_FACE_HEIGHT),
+                   key=lambda face: -face.w * face.h)
+    frame.__dict__["_faces"] = (key, tuple(found))
+    return frame.__dict__["_faces"][1]

@@ -1,60 +1,44 @@
-"""First-person / immersive framing: faces, hands at work and a point-of-view (POV) likelihood.
+"""First-person (POV) framing: hands in the picture, hands reaching in from the lower edge, and a POV likelihood.
 
-``FramingExtractor`` samples frames twice a second (:mod:`features.faces` Haar
-cascade, :mod:`features.hands` skin-and-motion heuristic) and reads the camera's
-global motion (:mod:`features.global_motion`, 6 times a second) and shots
-(:class:`features.shots.ShotDetector`). Per shot, the POV likelihood is
+``FramingExtractor`` runs the hand detector (:mod:`features.hands`: MediaPipe palm
+detection and hand landmarks) and the face detector (:mod:`features.faces`) on the
+frames chosen by :class:`features.sampling.FrameSampler`, reads the camera's global
+motion (:mod:`features.global_motion`, 6 times a second) and the shots
+(:class:`features.shots.ShotDetector`). Per shot, with shares weighted by the time each
+sample stands for,
 
-    hands share x (1 - face share) x (0.6 + 0.4 x egomotion)
+    pov = (1 - face) x min(1, FILMER_WEIGHT x filmer + HANDS_WEIGHT x hands) x (0.6 + 0.4 x egomotion)
 
-where egomotion = min(1, mean camera speed + jitter in frame widths/s / 0.05): a
-handheld first-person shot shows working hands, no presenter face and a moving
-camera. The overall value is the duration-weighted mean over shots. Exposed through
-``vidscore score`` (signals below; events "face", "hands" and "pov" with time
-ranges as evidence) and listed by ``vidscore features``.
+where ``filmer`` is the share of samples with a hand whose forearm runs out of the
+lower edge or the lower half of a side edge (:func:`features.hands.from_outside_below`,
+the filmer's own hands), ``hands`` the share with any hand, ``face`` the share with a face of at least ``POV_FACE_HEIGHT`` of
+the frame height (a presenter or subject facing the camera), and egomotion = min(1,
+(mean camera speed + jitter in frame widths/s) / 0.05), a handheld camera. The
+overall value is the duration-weighted mean over shots. Events: "hands" (time range,
+median box of the most certain hand, whether it came from the bottom edge) and "pov"
+(shots with likelihood >= 0.5, with the shot's value). When the hand models are not
+installed, the three signals are null and the error names the package to install.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
-from features.faces import Face, faces
-from features.faces import is_sample as is_face_sample
+from features.detector_settings import DetectorSettings
+from features.faces import faces
 from features.global_motion import GlobalMotion, global_motion
 from features.global_motion import is_sample as is_motion_sample
-from features.hands import hand_evidence
+from features.hands import earlier_hands, from_bottom, from_outside_below, hands
 from features.media.decode import Frame
+from features.sampling import FrameSampler, durations, sample_ranges, share
 from features.shots import ShotDetector
+from features.vision.hand_landmarks import Hand
+from features.vision.models import ModelMissingError
 
-TALKING_HEAD_MIN_HEIGHT = 0.12  # face height / frame height
-CLOSEUP_MIN_HEIGHT = 0.25
 EGOMOTION_FULL = 0.05  # camera speed + jitter (frame widths / s) that counts as full egomotion
-
-
-@dataclass(frozen=True)
-class FramingSample:
-    """What one sampled frame shows: its time, the largest face (or None) and whether hands are at work."""
-
-    time_s: float
-    face: Face | None
-    hands: bool
-
-
-def sample_ranges(times: list[float], flags: list[bool], step_s: float, end_s: float) -> list[tuple[float, float]]:
-    """Merge consecutive flagged samples (taken every ``step_s`` s) into (start_s, end_s) ranges."""
-    ranges: list[tuple[float, float]] = []
-    for time_s, flag in zip(times, flags):
-        if not flag:
-            continue
-        stop = min(end_s, time_s + step_s)
-        if ranges and time_s - ranges[-1][1] <= step_s * 0.5 + 1e-6:
-            ranges[-1] = (ranges[-1][0], stop)
-        else:
-            ranges.append((time_s, stop))
-    return ranges
+POV_FACE_HEIGHT = 0.1
+FILMER_WEIGHT, HANDS_WEIGHT = 0.8, 0.2
 
 
 def egomotion(samples: list[GlobalMotion]) -> float:
@@ -68,88 +52,106 @@ def egomotion(samples: list[GlobalMotion]) -> float:
     return min(1.0, (speed + jitter) / EGOMOTION_FULL)
 
 
+def hand_box(hand: Hand) -> list[float]:
+    """[x0, y0, x1, y1] of a hand's landmarks in fractions of the frame (like screen-text boxes)."""
+    return [round(float(v), 3) for v in hand.box]
+
+
 class FramingExtractor(Extractor):
-    """Faces, hands and POV likelihood from sampled frames (no options)."""
+    """Hands, hands from the lower edge and POV likelihood from sampled frames."""
 
     name = "framing"
-    version = "1"
+    version = "2"
     inputs = frozenset({Input.FRAMES})
     signals = (
-        SignalSpec("face_share", "0-1", "Share of sampled frames (2/s) with a frontal face", 0.0, 1.0),
-        SignalSpec("face_size", "0-1", "Median height of the largest face / frame height, when a face shows "
-                   "(0 when none)", 0.0, 1.0),
-        SignalSpec("face_position_y", "0-1", "Median vertical centre of the largest face (0 top, 1 bottom); "
-                   "null when no face", 0.0, 1.0),
-        SignalSpec("talking_head_share", "0-1", "Share of sampled frames with a centred face >= 12% of the "
-                   "frame height (presenter to camera)", 0.0, 1.0),
-        SignalSpec("closeup_share", "0-1", "Share of sampled frames with a face >= 25% of the frame height",
+        SignalSpec("hands_share", "0-1", "Share of the video (sampled frames, time-weighted) showing a hand "
+                   "(palm detection + hand landmarks)", 0.0, 1.0),
+        SignalSpec("hands_from_bottom_share", "0-1", "Share of the video with a hand whose forearm enters from "
+                   "the lower frame edge and no face to camera (the filmer's hands, the product held to camera)",
                    0.0, 1.0),
-        SignalSpec("hands_share", "0-1", "Share of sampled frames with moving skin-coloured hands in the lower "
-                   "60% of the frame (heuristic)", 0.0, 1.0),
-        SignalSpec("pov_likelihood", "0-1", "First-person (POV) likelihood: hands at work, no presenter face, "
-                   "moving camera; duration-weighted over shots", 0.0, 1.0),
+        SignalSpec("pov_likelihood", "0-1", "First-person (POV) likelihood: the filmer's hands reaching in from below, no face "
+                   "to camera, handheld camera motion; duration-weighted over shots", 0.0, 1.0),
     )
 
-    def __init__(self) -> None:
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        self.settings = settings or DetectorSettings()
+        self._sampler = FrameSampler(self.settings.sample_fps)
         self._detector = ShotDetector()
 
     def start(self, context: VideoContext) -> None:
+        self._sampler.reset()
         self._detector.reset()
         self._previous: Frame | None = None
-        self._samples: list[FramingSample] = []
+        self._times: list[float] = []
+        self._hands: list[tuple[Hand, ...]] = []
+        self._bottom: list[bool] = []
+        self._filmer: list[bool] = []
+        self._face: list[bool] = []
         self._motion: list[GlobalMotion] = []
+        self._missing: ModelMissingError | None = None
 
     def process_frame(self, frame: Frame) -> None:
         self._detector.push(frame)
-        previous = self._previous
-        self._previous = frame
-        if previous is None:
+        previous, self._previous = self._previous, frame
+        if previous is not None and is_motion_sample(frame, previous):
+            self._motion.append(global_motion(frame, previous))
+        if not self._sampler.wants(frame) or self._missing is not None:
             return
-        motion = None
-        if is_motion_sample(frame, previous):
-            motion = global_motion(frame, previous)
-            self._motion.append(motion)
-        if is_face_sample(frame, previous):
-            found = faces(frame)
-            hands = hand_evidence(frame, previous, found, motion.matrix if motion is not None else None)
-            self._samples.append(FramingSample(frame.time_s, found[0] if found else None, hands.present))
+        try:
+            found = hands(frame, self.settings, self._earlier(frame))
+        except ModelMissingError as exc:
+            self._missing = exc
+            return
+        self._times.append(frame.time_s)
+        self._hands.append(found)
+        face = any(f.h >= POV_FACE_HEIGHT for f in faces(frame, self.settings))
+        self._bottom.append(not face and any(from_bottom(h) for h in found))  # a presenter's own hand is not one
+        self._filmer.append(any(from_outside_below(h) for h in found))
+        self._face.append(face)
+
+    def _earlier(self, frame: Frame) -> tuple[Hand, ...]:
+        """The previous sample's hands when it is recent and no cut came since (see :func:`features.hands.hands`)."""
+        return earlier_hands(self._times, self._hands, self._sampler, frame)
+
+    def samples(self) -> list[tuple[float, tuple[Hand, ...], bool]]:
+        """(time_s, hands, a hand from the lower edge) of every sampled frame of the last video."""
+        return list(zip(self._times, self._hands, self._bottom))
 
     def finish(self, context: VideoContext) -> ExtractorOutput:
-        if not self._samples:
+        if self._missing is not None:
+            raise self._missing
+        if not self._times:
             return ExtractorOutput()
         seg = self._detector.segment(context.info.duration_s)
-        end_s = seg.shots[-1].end_s
-        step = 1.0 / 2.0
-        times = [s.time_s for s in self._samples]
-        with_face = [s.face for s in self._samples if s.face is not None]
-        count = len(self._samples)
-        talking = [s.face is not None and s.face.h >= TALKING_HEAD_MIN_HEIGHT and 0.2 <= s.face.centre[0] <= 0.8
-                   for s in self._samples]
-        closeup = [s.face is not None and s.face.h >= CLOSEUP_MIN_HEIGHT for s in self._samples]
-        events = [Event("face", a, b, {}) for a, b in
-                  sample_ranges(times, [s.face is not None for s in self._samples], step, end_s)]
-        events += [Event("hands", a, b, {}) for a, b in sample_ranges(times, [s.hands for s in self._samples], step, end_s)]
+        end_s = max(seg.shots[-1].end_s, self._times[-1])
+        step = 1.0 / self.settings.sample_fps
+        weights = durations(self._times, end_s, step)
+        present = [bool(h) for h in self._hands]
+        events = [
+            Event("hands", a, b, {"box": hand_box(self._hands[idx[len(idx) // 2]][0]),
+                                  "from_bottom": any(self._bottom[i] for i in idx),
+                                  "hands": max(len(self._hands[i]) for i in idx)})
+            for a, b, idx in sample_ranges(self._times, present, end_s, step)
+        ]
         weighted = 0.0
         for shot in seg.shots:
-            inside = [s for s in self._samples if shot.start_s <= s.time_s < shot.end_s]
+            inside = [i for i, t in enumerate(self._times) if shot.start_s <= t < shot.end_s]
             if not inside:
                 continue
-            hands = sum(s.hands for s in inside) / len(inside)
-            face = sum(s.face is not None for s in inside) / len(inside)
+            w = [weights[i] for i in inside]
+            filmer = share([self._filmer[i] for i in inside], w)
+            hands_in = share([present[i] for i in inside], w)
+            face = share([self._face[i] for i in inside], w)
             ego = egomotion([m for m in self._motion if shot.start_s < m.time_s < shot.end_s])
-            pov = hands * (1.0 - face) * (0.6 + 0.4 * ego)
+            pov = (1.0 - face) * min(1.0, FILMER_WEIGHT * filmer + HANDS_WEIGHT * hands_in) * (0.6 + 0.4 * ego)
             weighted += pov * shot.duration_s
             if pov >= 0.5:
                 events.append(Event("pov", shot.start_s, shot.end_s, {"likelihood": round(pov, 2)}))
         return ExtractorOutput(
             signals={
-                "face_share": len(with_face) / count,
-                "face_size": float(np.median([f.h for f in with_face])) if with_face else 0.0,
-                "face_position_y": float(np.median([f.centre[1] for f in with_face])) if with_face else None,
-                "talking_head_share": sum(talking) / count,
-                "closeup_share": sum(closeup) / count,
-                "hands_share": sum(s.hands for s in self._samples) / count,
-                "pov_likelihood": min(1.0, weighted / max(end_s, 1e-6)),
+                "hands_share": share(present, weights),
+                "hands_from_bottom_share": share(self._bottom, weights),
+                "pov_likelihood": min(1.0, weighted / max(seg.shots[-1].end_s, 1e-6)),
             },
             events=events,
         )

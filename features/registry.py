@@ -15,6 +15,7 @@ from features.camera_motion import CameraMotionExtractor
 from features.caption_sync import CaptionSyncExtractor
 from features.cues import CueExtractor
 from features.emotion import EmotionExtractor
+from features.face_signals import FacesExtractor
 from features.framing import FramingExtractor
 from features.info_density import InfoDensityExtractor
 from features.niche import NicheExtractor
@@ -30,6 +31,7 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     SceneDynamicsExtractor,
     PictureQualityExtractor,
     CameraMotionExtractor,
+    FacesExtractor,
     FramingExtractor,
     ProductDisplayExtractor,
     AudioLevelExtractor,
