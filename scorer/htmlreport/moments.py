@@ -55,7 +55,7 @@ def choose_moments(result: dict[str, Any], limit: int = MAX_MOMENTS) -> list[Mom
             chosen.append(Moment(round(t, 2), kind))
     for moment in chosen:
         for event in events:
-            if event.get("kind") in BOX_KINDS and float(event["start_s"]) - 0.25 <= moment.time_s <= float(event["end_s"]) + 0.25:
+            if event.get("kind") in BOX_KINDS and float(event["start_s"]) - 0.05 <= moment.time_s <= float(event["end_s"]) + 0.05:
                 moment.boxes += [(str(event["kind"]), box) for box in _boxes(event.get("detail") or {})]
     return sorted(chosen, key=lambda m: m.time_s)
 
