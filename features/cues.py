@@ -23,7 +23,7 @@ import numpy as np
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
 from features.cue_heads import load_heads
 from features.cue_lexicon import CUE_TYPES, Cue, CueLexicon, is_question, load_lexicon
-from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
+from features.embeddings import MINILM, TextEncoder, cosine_matrix, load_encoder, model_languages, resolve
 from features.text_sources import Sentence, TextSpan, all_sentences, collect
 
 
@@ -40,7 +40,7 @@ class CueDetector:
         if text_model is not None and not str(text_model).strip():
             raise ValueError("text_model must be a model name or path, 'none', or None for the default")
         self.lexicon = lexicon or load_lexicon()
-        self.text_model = text_model
+        self.text_model = resolve(text_model, MINILM)
         self._prototypes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
@@ -112,7 +112,7 @@ class CueDetector:
         label_array, protos, nones = self._prototype_vectors(encoder)
         vectors = encoder.encode([s.text for s in sentences])
         sims = cosine_matrix(vectors, protos)
-        en_heads = load_heads().get("en") if encoder.name == DEFAULT_MODEL else None
+        en_heads = load_heads().get("en") if encoder.name == MINILM else None
         head_hits = en_heads.fired(en_heads.probabilities(vectors)) if en_heads else {}
         none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
         out: list[list[Cue]] = []
