@@ -1,7 +1,8 @@
-"""Persuasion and trust cues in speech, on-screen text and metadata; compliance risk from absolute claims.
+"""Persuasion and trust cues in speech, on-screen text and metadata.
 
 Exposed by ``vidscore score`` (result ``cues`` list, "cue" events and the
-``cues_*``/``compliance_risk`` signals; ``vidscore features`` lists them).
+``cues_*`` signals; ``vidscore features`` lists them). The advertising-law check
+(``compliance_risk``) is :mod:`features.compliance`.
 Each sentence of each text source is matched against the bilingual lexicon
 ``features/data/cues.yaml`` (terms and regular expressions, Chinese checked
 against jieba token boundaries) with negation and clause-scoped hedge handling;
@@ -141,7 +142,7 @@ def _count_specs() -> tuple[SignalSpec, ...]:
 
 
 class CueExtractor(Extractor):
-    """Persuasion/trust cues per type, distinct cue types, and the absolute-claim compliance flag."""
+    """Persuasion/trust cues per type and distinct cue types (the compliance flag is :mod:`features.compliance`'s)."""
 
     name = "cues"
     version = "1"
@@ -150,7 +151,6 @@ class CueExtractor(Extractor):
     signals = _count_specs() + (
         SignalSpec("cue_types", "count", "Distinct persuasion cue types present (0-8)", 0.0, 8.0),
         SignalSpec("cues_per_minute", "1/min", "Cues in speech and screen text per minute of video", 0.0, 10_000.0),
-        SignalSpec("compliance_risk", "bool", "True when an absolute claim (最/第一/100%/best/cures) appears: advertising-law risk", 0.0, 1.0, kind="bool"),
     )
 
     def __init__(self, text_model: str | None = None) -> None:
@@ -169,7 +169,6 @@ class CueExtractor(Extractor):
         signals: dict[str, Any] = {f"cues_{cue}": float(n) for cue, n in counts.items()}
         signals["cue_types"] = float(sum(1 for n in counts.values() if n))
         signals["cues_per_minute"] = timed / minutes
-        signals["compliance_risk"] = counts["absolute_claim"] > 0
         events = [
             Event("cue", c.start_s, c.end_s, {"type": c.type, "text": c.text, "match": c.match, "source": c.source, "method": c.method})
             for c in cues

@@ -13,6 +13,7 @@ from features.audio_level import AudioLevelExtractor
 from features.base import Extractor, SignalSpec
 from features.camera_motion import CameraMotionExtractor
 from features.caption_sync import CaptionSyncExtractor
+from features.compliance import ComplianceExtractor
 from features.cues import CueExtractor
 from features.emotion import EmotionExtractor
 from features.framing import FramingExtractor
@@ -37,6 +38,7 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     ScreenTextExtractor,
     CaptionSyncExtractor,
     CueExtractor,
+    ComplianceExtractor,
     InfoDensityExtractor,
     EmotionExtractor,
     NicheExtractor,

@@ -112,7 +112,7 @@ def test_extractor_keeps_sources_and_times_apart() -> None:
     metadata_cue = next(c for c in cues if c["source"] == "metadata")
     assert metadata_cue["start_s"] is None
     signals = output.signals
-    assert signals["compliance_risk"] is True and signals["cues_absolute_claim"] == 1.0
+    assert signals["cues_absolute_claim"] == 1.0 and "compliance_risk" not in signals  # features.compliance owns it
     assert signals["cue_types"] == 5.0
     assert signals["cues_per_minute"] == pytest.approx(4.0)  # 4 timed cues in one minute
     assert all(e.kind == "cue" and e.detail["source"] != "metadata" for e in output.events)
@@ -123,7 +123,7 @@ def test_no_text_gives_zero_counts_and_no_risk() -> None:
     context = VideoContext(info=info())
     extractor = CueExtractor(text_model="none")
     output = extractor.validated(extractor.finish(context))
-    assert output.signals["cue_types"] == 0.0 and output.signals["compliance_risk"] is False
+    assert output.signals["cue_types"] == 0.0 and output.signals["cues_absolute_claim"] == 0.0
     assert output.sections["cues"] == []
 
 
