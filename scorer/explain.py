@@ -229,3 +229,19 @@ def _all_phrases(flags: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             seen.add(key)
             out.append(dict(flag))
     return out
+
+
+def top_reason(result: Mapping[str, Any], by: str) -> str:
+    """'+12.3 reason' for the item that raised the ``by`` score most (else lowered it most; '' when none)."""
+    dimensions = DIMENSIONS if by == "overall" else (by,)
+    items = [
+        item
+        for d in dimensions
+        for item in result.get("explanations", {}).get(d, [])
+        if item.get("signal") not in ("baseline", "clip") and item.get("value") is not None
+    ]
+    if not items:
+        return ""
+    raising = [item for item in items if item["contribution"] > 0]
+    best = max(raising or items, key=lambda item: abs(item["contribution"]))
+    return f"{best['contribution']:+.1f} {best['reason']}"

@@ -25,7 +25,6 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from scorer.rubric import DIMENSIONS, Rubric, RubricItem
-from scorer.rubric_loader import load_rubric
 
 BASELINE = 50.0
 PENALTY_POINTS = 30.0  # points a full-strength penalty item of weight 1 removes
@@ -97,19 +96,20 @@ class RubricScorer(BaseEstimator):
     """Score videos with a rubric (no training needed).
 
     Args:
-        rubric: a :class:`Rubric` or the name/path of one (default "default").
+        rubric: a validated :class:`Rubric` (``scorer.scorers.registered_rubric(name)`` loads one by name).
         niche: niche overlay applied by :meth:`predict` (None: no overlay).
     """
 
-    def __init__(self, rubric: Rubric | str = "default", niche: str | None = None) -> None:
+    def __init__(self, rubric: Rubric, niche: str | None = None) -> None:
         self.rubric = rubric
         self.niche = niche
 
     def fit(self, X: Any = None, y: Any = None) -> RubricScorer:
         """Resolve the rubric; ``X`` and ``y`` are accepted for API compatibility and ignored."""
-        if not isinstance(self.rubric, (Rubric, str)):
-            raise ValueError(f"rubric must be a Rubric or a rubric name/path, got {type(self.rubric).__name__}")
-        self.rubric_ = self.rubric if isinstance(self.rubric, Rubric) else load_rubric(self.rubric)
+        if not isinstance(self.rubric, Rubric):
+            raise ValueError(f"rubric must be a Rubric (scorer.scorers.registered_rubric loads one by name), "
+                             f"got {type(self.rubric).__name__}")
+        self.rubric_ = self.rubric
         self.feature_names_in_ = np.array(sorted(self.rubric_.signals()), dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
         return self

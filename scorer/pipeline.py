@@ -32,8 +32,7 @@ from scorer.model import RubricScorer, Scorer
 from scorer.options import ScoreOptions
 from scorer.result import ScoreResult, evidence_sources, round_signal
 from scorer.rubric import Rubric
-from scorer.rubric_loader import load_rubric
-from scorer.scorers import resolve_scorer
+from scorer.scorers import registered_rubric, resolve_scorer
 
 PIPELINE_VERSION = "1"
 
@@ -50,7 +49,7 @@ class Pipeline:
         extractor_options: dict[str, Any] | None = None,
     ) -> None:
         self.extractors = list(extractors) if extractors is not None else create_extractors(extractor_options)
-        self.rubric = rubric or load_rubric("default")
+        self.rubric = rubric or registered_rubric("default")
         self.scorer = scorer or RubricScorer(rubric=self.rubric).fit()
         self._scorers: dict[tuple[str | None, str | None], tuple[Rubric, Scorer]] = {}
 

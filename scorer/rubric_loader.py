@@ -29,10 +29,11 @@ def builtin_rubrics() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files("rubrics").iterdir() if p.name.endswith(".yaml"))
 
 
-def load_rubric(name_or_path: str, known_signals: Set[str] | Mapping[str, Any] | None = None) -> Rubric:
+def load_rubric(name_or_path: str, known_signals: Set[str] | Mapping[str, Any]) -> Rubric:
     """Load and validate a rubric by built-in name or file path.
 
-    ``known_signals`` defaults to every registered signal; an item naming any other signal is refused.
+    ``known_signals``: the signals a rubric may name (the extractors' registry, passed in by the caller:
+    :func:`scorer.scorers.registered_rubric`); an item naming any other signal is refused.
     """
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in name_or_path:
@@ -53,15 +54,11 @@ def load_rubric(name_or_path: str, known_signals: Set[str] | Mapping[str, Any] |
     return parse_rubric(data, source, known_signals)
 
 
-def parse_rubric(data: Any, source: str, known_signals: Set[str] | Mapping[str, Any] | None = None) -> Rubric:
+def parse_rubric(data: Any, source: str, known_signals: Set[str] | Mapping[str, Any]) -> Rubric:
     """Validate the parsed YAML ``data`` of a rubric; raise ConfigError on the first problem.
 
     ``known_signals`` is a set of names or a name -> ``SignalSpec`` mapping (then ranges are checked too).
     """
-    if known_signals is None:
-        from features.registry import signal_spec_map
-
-        known_signals = signal_spec_map()
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: a rubric must be a mapping with 'name', 'version' and 'dimensions'.")
     unknown = sorted(set(data) - TOP_KEYS)

@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from scorer.calibration.calibrated import CalibratedScorer
 
 
+def registered_rubric(name_or_path: str = "default") -> Rubric:
+    """A rubric by built-in name or YAML path, validated against the registered signals (names and ranges)."""
+    from features.registry import signal_spec_map
+
+    return load_rubric(name_or_path, signal_spec_map())
+
+
 def load_model(path: str | Path) -> CalibratedScorer:
     """Load a model file from ``vidscore calibrate``, checked against the registered extractors.
 
@@ -47,5 +54,5 @@ def resolve_scorer(rubric: str | None = None, model: str | None = None) -> tuple
             raise ConfigError("--model already contains the rubric it was fitted with; drop --rubric.")
         scorer = load_model(model)
         return scorer.rubric_, scorer
-    loaded = load_rubric(rubric or "default")
+    loaded = registered_rubric(rubric or "default")
     return loaded, RubricScorer(loaded).fit()

@@ -305,8 +305,11 @@ def test_cli_batch_full_pipeline_then_rank_and_export(tmp_path: Path) -> None:
                          timeout=600)
     assert run.returncode == 0, run.stderr
     resumed = subprocess.run(cli + ["batch", str(tmp_path / "in"), "--out", str(store), "--resume", "--no-progress",
-                                    "--niche", "beauty"], capture_output=True, text=True, env=env, timeout=600)
+                                    "--niche", "beauty", "--report", str(tmp_path / "r.html")],
+                             capture_output=True, text=True, env=env, timeout=600)
     assert resumed.returncode == 0 and "skipped (already in store)  2" in resumed.stdout
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count('<section class="video"') == 2 and '<table class="ranked">' in page
     ranked = subprocess.run(cli + ["rank", str(store), "--by", "quality", "--niche", "beauty", "--top", "1"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert ranked.returncode == 0, ranked.stderr

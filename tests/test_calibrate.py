@@ -27,8 +27,7 @@ from scorer.model import RubricScorer
 from scorer.options import ScoreOptions
 from scorer.pipeline import Pipeline
 from scorer.rubric import DIMENSIONS
-from scorer.rubric_loader import load_rubric
-from scorer.scorers import feature_schema, load_model
+from scorer.scorers import feature_schema, load_model, registered_rubric
 
 
 def item(signal: str, direction: str = "higher", rng: list | None = None, **extra) -> dict:
@@ -53,7 +52,7 @@ RUBRIC_DATA = {
 def rubric(tmp_path: Path):
     path = tmp_path / "cal.yaml"
     path.write_text(yaml.safe_dump(RUBRIC_DATA), encoding="utf-8")
-    return load_rubric(str(path))
+    return registered_rubric(str(path))
 
 
 def corpus(n: int, seed: int = 0) -> list[dict]:

@@ -11,7 +11,7 @@ from features.media.data_files import parse_data_file
 from features.media.probe import VideoInfo
 from scorer.explain import compliance, gather_evidence
 from scorer.rubric import Evidence
-from scorer.rubric_loader import load_rubric
+from scorer.scorers import registered_rubric
 
 FLAGGED = [  # (line, phrase, category, rewrite)
     ("全网最低价，今天下单立减五十元", "全网最低价", "absolute", "到手价很划算"),
@@ -103,7 +103,7 @@ def test_result_reasons_and_suggestion_evidence_carry_the_rewrites() -> None:
               "source": "speech", "start_s": 1.0, "end_s": 2.0},
              {"text": "全网最低价", "category": "absolute", "rewrite": "到手价很划算", "sentence": "全网最低价！",
               "source": "screen", "start_s": 5.0, "end_s": 6.0}]
-    rubric = load_rubric("default")
+    rubric = registered_rubric("default")
     out = compliance(rubric, {"compliance_risk": True}, "zh", {"compliance_flags": flags})
     assert out["risk"] is True and len(out["reasons"]) == 1  # one reason per distinct phrase
     reason = out["reasons"][0]

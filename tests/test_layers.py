@@ -74,6 +74,22 @@ def test_media_layer_imports_nothing_above_it() -> None:
     assert not bad, "features/media/ is the bottom layer:\n" + "\n".join(bad)
 
 
+SCORING = ("scorer.rubric", "scorer.rubric_loader", "scorer.model", "scorer.explain", "scorer.calibration")
+
+
+def test_scoring_receives_the_signal_registry() -> None:
+    """Rubrics, models, explanations and calibration take the signals as an argument: they import no extractor,
+    only the media layer and the record types of ``features.base``; ``scorer.scorers`` binds the registry."""
+    bad = sorted(
+        f"{m} imports {t}"
+        for m, ts in _graph().items()
+        if m.startswith(SCORING)
+        for t in ts
+        if t.startswith("features") and not t.startswith("features.media") and t not in ("features", "features.base")
+    )
+    assert not bad, "scoring must not import the extractors or their registry:\n" + "\n".join(bad)
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan)."""
     index: dict[str, int] = {}

@@ -11,6 +11,7 @@ from scorer.explain import compliance, explanations, gather_evidence, suggestion
 from scorer.model import BASELINE, PENALTY_POINTS, RubricScorer
 from scorer.rubric import DIMENSIONS, Evidence
 from scorer.rubric_loader import parse_rubric
+from scorer.scorers import registered_rubric
 
 KNOWN = {"sharpness", "brightness", "motion_energy", "hook_motion", "cuts_per_minute", "sound_activity", "claims"}
 
@@ -67,8 +68,9 @@ def scorer() -> RubricScorer:
 
 
 def test_is_a_scikit_learn_estimator() -> None:
-    est = RubricScorer("default", niche="beauty")
-    assert est.get_params() == {"rubric": "default", "niche": "beauty"}
+    default = registered_rubric("default")
+    est = RubricScorer(default, niche="beauty")
+    assert est.get_params() == {"rubric": default, "niche": "beauty"}
     copy = clone(est)
     assert copy.get_params() == est.get_params() and not hasattr(copy, "rubric_")
     with pytest.raises(NotFittedError):

@@ -13,6 +13,7 @@ from features.registry import signal_spec_map
 from scorer.cli import main
 from scorer.rubric import DIMENSIONS
 from scorer.rubric_loader import builtin_rubrics, load_rubric, parse_rubric
+from scorer.scorers import registered_rubric
 
 KNOWN = {"sharpness", "brightness", "motion_energy", "loudness_dbfs"}
 
@@ -114,7 +115,7 @@ def test_missing_value_stands_in_for_an_unmeasured_signal() -> None:
 
 
 def test_default_rubric_overlays_reweight_close_ups_and_specs() -> None:
-    rubric = load_rubric("default")
+    rubric = registered_rubric("default")
     beauty, tech = rubric.for_niche("beauty"), rubric.for_niche("tech")
     assert beauty.item("immersion", "closeup_share").weight > rubric.item("immersion", "closeup_share").weight
     assert beauty.item("immersion", "product_in_use_share").weight > rubric.item("immersion", "product_in_use_share").weight
@@ -150,7 +151,7 @@ def test_builtin_rubrics_validate_against_the_registry() -> None:
     specs = signal_spec_map()
     assert "default" in builtin_rubrics()
     for name in builtin_rubrics():
-        rubric = load_rubric(name)
+        rubric = registered_rubric(name)
         for dimension in DIMENSIONS:
             assert rubric.dimensions[dimension], f"{name}: {dimension} has no items"
             for item in rubric.dimensions[dimension]:

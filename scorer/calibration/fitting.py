@@ -130,7 +130,7 @@ class OutcomeFit:
 
 def fit_outcome(
     rows: Sequence[Mapping[str, Any]],
-    y: Sequence[float],
+    y: Sequence[float] | np.ndarray,
     rubric: Rubric,
     dimension: str,
     target: str = "target",

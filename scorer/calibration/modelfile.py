@@ -146,7 +146,8 @@ def load_model(path: str | Path, extractors: Iterable[type[Extractor]]) -> Calib
                           f"(this vidscore reads version {MODEL_FORMAT_VERSION}).")
     try:
         check_schema(document["feature_schema"], str(path), extractors)
-        rubric = parse_rubric(document["rubric"]["data"], f"{path} (embedded rubric)")
+        known = {name: spec for name, (_, spec) in _signal_index(extractors).items()}
+        rubric = parse_rubric(document["rubric"]["data"], f"{path} (embedded rubric)", known)
         if rubric.digest() != document["rubric"]["digest"]:
             raise ConfigError(f"{path}: the embedded rubric was modified after fitting; refit the model.")
         models = {d: DimensionModel.from_dict(d, m) for d, m in document["dimensions"].items()}

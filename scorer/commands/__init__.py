@@ -1,1 +1,1 @@
-"""One module per ``vidscore`` command: ``register(subparsers)`` and ``run(args) -> int``."""
+"""One module per ``vidscore`` command, each exposing a click command named ``command`` (see scorer/cli.py)."""

@@ -9,7 +9,6 @@ every stored version).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -17,19 +16,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import click
+
 from features.media.errors import ConfigError
-from scorer.commands.common import write_text
+from scorer.commands.common import examples, write_text
 
 FORMATS = ("csv", "parquet", "jsonl")
-
-
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("export", help="export a batch results store as CSV, Parquet or JSONL")
-    parser.add_argument("store", metavar="STORE", help="results store written by `vidscore batch`")
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default %(default)s)")
-    parser.add_argument("--out", metavar="PATH", help="output file (default: stdout; required for parquet)")
-    parser.add_argument("--all", action="store_true", help="every stored version, not only the current row per path")
-    return parser
 
 
 def flat_row(video: Any) -> dict[str, Any]:
@@ -107,15 +99,32 @@ def write_parquet(videos: list[Any], out: str) -> None:
     os.replace(tmp, out)
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("export", short_help="export a batch results store as CSV, Parquet or JSONL", epilog=examples(
+    "vidscore export results.db --out results.csv",
+    "vidscore export results.db --format parquet --out results.parquet",
+    "vidscore export results.db --format jsonl --all > every_version.jsonl",
+))
+@click.argument("store", metavar="STORE")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True, help="output format")
+@click.option("--out", metavar="PATH", help="output file (default: stdout; required for parquet)")
+@click.option("--all", "all_versions", is_flag=True, help="every stored version, not only the current row per path")
+def command(store: str, fmt: str, out: str | None, all_versions: bool) -> int:
+    """Export STORE (written by 'vidscore batch') as a flat table or JSON lines.
+
+    CSV and Parquet get one column per field, meta.<column> per manifest
+    metadata column and signal.<name> per signal; Parquet also keeps the full
+    JSON result in result_json. JSONL writes one object per video with the full
+    result.
+    """
     from scorer.store import ResultStore
 
-    if args.format == "parquet" and not args.out:
+    if fmt == "parquet" and not out:
         raise ConfigError("--format parquet writes a binary file: give --out PATH.")
-    with ResultStore(args.store, create=False) as store:
-        videos = list(store.rows(latest_only=not args.all))
-    if args.format == "parquet":
-        write_parquet(videos, args.out)
+    with ResultStore(store, create=False) as results:
+        videos = list(results.rows(latest_only=not all_versions))
+    if fmt == "parquet":
+        assert out is not None
+        write_parquet(videos, out)
     else:
-        write_text(to_csv(videos) if args.format == "csv" else to_jsonl(videos), args.out)
+        write_text(to_csv(videos) if fmt == "csv" else to_jsonl(videos), out)
     return 0

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
+import click
 
-from scorer.commands.common import print_table
-
-
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return subparsers.add_parser("features", help="list every signal with its unit and meaning")
+from scorer.commands.common import examples, print_table
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("features", short_help="list every signal with its unit and meaning", epilog=examples(
+    "vidscore features",
+    "vidscore features | grep hook",
+))
+def command() -> int:
+    """List every signal the extractors measure: name, unit, range, extractor and meaning."""
     from features.registry import signal_specs
 
     rows = [

@@ -8,40 +8,14 @@ the ranked score most (or, when none did, lowered it most).
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
-from features.media.errors import ConfigError
-from scorer.commands.common import print_table
-from scorer.rubric import DIMENSIONS
+import click
+
+from scorer.commands.common import examples, print_table
+from scorer.explain import top_reason
 
 RANK_BY = ("persuasion", "quality", "immersion", "overall")
-
-
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("rank", help="shortlist the best videos of a batch results store")
-    parser.add_argument("store", metavar="STORE", help="results store written by `vidscore batch`")
-    parser.add_argument("--by", choices=RANK_BY, default="overall",
-                        help="score to rank by (overall: mean of the three; default %(default)s)")
-    parser.add_argument("--niche", metavar="ID", help="only videos of this niche (target niche, else detected)")
-    parser.add_argument("--top", type=int, default=10, metavar="K", help="how many videos to list (default %(default)s)")
-    return parser
-
-
-def top_reason(result: dict[str, Any], by: str) -> str:
-    """'+12.3 reason' for the item that raised the ``by`` score most (else lowered it most; '' when none)."""
-    dimensions = DIMENSIONS if by == "overall" else (by,)
-    items = [
-        item
-        for d in dimensions
-        for item in result.get("explanations", {}).get(d, [])
-        if item.get("signal") not in ("baseline", "clip") and item.get("value") is not None
-    ]
-    if not items:
-        return ""
-    raising = [item for item in items if item["contribution"] > 0]
-    best = max(raising or items, key=lambda item: abs(item["contribution"]))
-    return f"{best['contribution']:+.1f} {best['reason']}"
 
 
 def ranked(videos: list[Any], by: str, niche: str | None, top: int) -> list[tuple[float, Any]]:
@@ -59,13 +33,22 @@ def ranked(videos: list[Any], by: str, niche: str | None, top: int) -> list[tupl
     return chosen[:top]
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("rank", short_help="shortlist the best videos of a batch results store", epilog=examples(
+    "vidscore rank results.db",
+    "vidscore rank results.db --by persuasion --niche beauty --top 5",
+))
+@click.argument("store", metavar="STORE")
+@click.option("--by", type=click.Choice(RANK_BY), default="overall", show_default=True,
+              help="score to rank by (overall: mean of the three)")
+@click.option("--niche", metavar="ID", help="only videos of this niche (target niche, else detected)")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="K",
+              help="how many videos to list")
+def command(store: str, by: str, niche: str | None, top: int) -> int:
+    """Rank the scored videos of STORE (written by 'vidscore batch') and show each one's top reason."""
     from scorer.store import ResultStore
 
-    if args.top < 1:
-        raise ConfigError(f"--top must be at least 1, got {args.top}.")
-    with ResultStore(args.store, create=False) as store:
-        videos = list(store.rows(status="scored"))
+    with ResultStore(store, create=False) as results:
+        videos = list(results.rows(status="scored"))
     rows = [
         (
             rank,
@@ -74,13 +57,13 @@ def run(args: argparse.Namespace) -> int:
             v.target_niche or v.detected_niche or "-",
             "-" if v.compliance_flag is None else ("RISK" if v.compliance_flag else "ok"),
             v.path,
-            top_reason(v.result or {}, args.by),
+            top_reason(v.result or {}, by),
         )
-        for rank, (score, v) in enumerate(ranked(videos, args.by, args.niche, args.top), start=1)
+        for rank, (score, v) in enumerate(ranked(videos, by, niche, top), start=1)
     ]
     if not rows:
-        where = f" in niche {args.niche!r}" if args.niche else ""
-        print(f"no scored videos{where} in {args.store}")
+        where = f" in niche {niche!r}" if niche else ""
+        print(f"no scored videos{where} in {store}")
         return 0
-    print_table(("#", args.by, "Q/I/P", "niche", "compliance", "path", "top reason"), rows)
+    print_table(("#", by, "Q/I/P", "niche", "compliance", "path", "top reason"), rows)
     return 0

@@ -7,49 +7,57 @@ boundaries so each subtitle cue stays short enough to read on a phone.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
+
+import click
 
 from features.base import Transcript, TranscriptSegment
-from scorer.commands.common import add_speech_language_option, write_text
+from scorer.commands.common import examples, speech_language_from, speech_language_option, write_text
 
 FORMATS = ("txt", "srt", "vtt", "json")
 MAX_CUE_S = 6.0
 MAX_CUE_CHARS = {"zh": 18, "en": 42}
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("transcribe", help="transcribe the speech of a video or audio file (txt/srt/vtt/json)")
-    parser.add_argument("file", metavar="FILE")
-    parser.add_argument("--format", choices=FORMATS, default="txt", help="output format (default txt)")
-    add_speech_language_option(parser)
-    parser.add_argument("--model", metavar="NAME|PATH", default="base",
-                        help="base (default, multilingual), tiny.en (fast, English only), another model name or a local path")
-    parser.add_argument("--backend", choices=("faster-whisper", "openai-whisper"), default="faster-whisper",
-                        help="ASR implementation (openai-whisper needs the optional extra)")
-    parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
-    parser.add_argument("--timeout", type=float, default=900.0, metavar="S", help="audio decoding limit (default %(default)s s)")
-    return parser
+@click.command("transcribe", short_help="transcribe the speech of a video or audio file (txt/srt/vtt/json)",
+               epilog=examples(
+                   "vidscore transcribe video.mp4",
+                   "vidscore transcribe pitch.mp4 --speech-language zh --format srt -o pitch.srt",
+                   "vidscore transcribe talk.mp4 --model tiny.en --format json",
+               ))
+@click.argument("file", metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="txt", show_default=True, help="output format")
+@speech_language_option
+@click.option("--model", metavar="NAME|PATH", default="base", show_default=True,
+              help="base (multilingual), tiny.en (fast, English only), another model name or a local path")
+@click.option("--backend", type=click.Choice(("faster-whisper", "openai-whisper")), default="faster-whisper",
+              show_default=True, help="ASR implementation (openai-whisper needs the optional extra)")
+@click.option("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
+@click.option("--timeout", type=float, default=900.0, show_default=True, metavar="S", help="audio decoding limit, seconds")
+def command(file: str, fmt: str, model: str, backend: str, output: str | None, timeout: float, **params: Any) -> int:
+    """Speech of FILE to text or subtitles, with the same ASR as scoring (faster-whisper, multilingual base).
 
-
-def run(args: argparse.Namespace) -> int:
+    Long segments are split at word boundaries so each subtitle cue stays short
+    enough to read on a phone.
+    """
     from features.asr_backends import AsrSettings, make_backend
     from features.media.decode import decode_audio
     from features.media.errors import ConfigError, InputError, MissingFileError
 
     try:
-        settings = AsrSettings(backend=args.backend, model=args.model, language=args.speech_language)
+        settings = AsrSettings(backend=backend, model=model, language=speech_language_from(params))
     except ValueError as exc:
         raise ConfigError(f"{exc}.") from None
-    if not os.path.isfile(args.file):
-        raise MissingFileError(f"{args.file}: no such file.")
-    audio = decode_audio(args.file, timeout_s=args.timeout)
+    if not os.path.isfile(file):
+        raise MissingFileError(f"{file}: no such file.")
+    audio = decode_audio(file, timeout_s=timeout)
     if audio is None or audio.samples.size == 0:
-        raise InputError(f"{args.file}: has no audio track to transcribe.")
+        raise InputError(f"{file}: has no audio track to transcribe.")
     transcript = make_backend(settings).transcribe(audio.samples)
-    write_text(render(transcript, args.format), args.output)
+    write_text(render(transcript, fmt), output)
     return 0
 
 
