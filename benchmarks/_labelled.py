@@ -56,3 +56,26 @@ def read_rows(path: str | Path, columns: tuple[str, ...]) -> list[dict[str, str]
 def _fail(message: str) -> NoReturn:
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+REAL_LABELS = ("cues_real.tsv", "cues_real2.tsv")
+
+
+def read_real(realdata: Path, splits: tuple[str, ...], names: tuple[str, ...] = REAL_LABELS,
+              folder: Path = DATA) -> list[dict[str, str]]:
+    """Labelled real lines: rows of ``names`` (file, line, lang, split, labels, compliance, span, rewrite) whose
+    ``split`` is in ``splits``, each with ``text`` read from ``realdata/text/<file>`` (1-based line, stripped) and
+    ``id`` = ``file:line``. The sentences stay in the real-data folder; only labels live in the repository."""
+    texts: dict[str, list[str]] = {}
+    out = []
+    for name in names:
+        path = folder / name
+        if not path.is_file():
+            continue
+        for row in read_labelled(path):
+            if row["split"] not in splits:
+                continue
+            if row["file"] not in texts:
+                texts[row["file"]] = (realdata / "text" / row["file"]).read_text(encoding="utf-8").split("\n")
+            out.append({**row, "text": texts[row["file"]][int(row["line"]) - 1].strip(), "id": f"{row['file']}:{row['line']}"})
+    return out

@@ -31,8 +31,13 @@ BENCHMARKS = (
     ("bench_scenecut.py", "scene-cut F1 vs PySceneDetect"),
     ("bench_asr.py", "speech recognition WER/CER"),
     ("bench_ocr.py", "on-screen text OCR CER"),
-    ("bench_cues.py", "persuasion-cue precision/recall"),
+    ("bench_cues.py --no-timing", "persuasion-cue precision/recall (cues_eval)"),
+    ("bench_cues.py --data benchmarks/data/cues_blind.tsv --no-timing", "persuasion cues, blind set"),
+    ("bench_cues.py --real test --no-timing", "persuasion cues, real text (test split)"),
+    ("bench_cues.py --timing-only", "cue + compliance + niche + density cost"),
+    ("bench_compliance.py", "ad-law compliance, blind set"),
     ("bench_niche.py", "niche top-1 accuracy"),
+    ("bench_niche.py --data benchmarks/data/niche_blind.tsv", "niche top-1, blind set"),
     ("bench_picture_distortion.py", "picture-distortion monotonicity"),
 )
 _HEADLINE = re.compile(r"\b(target|ratio)\b", re.IGNORECASE)
@@ -59,12 +64,13 @@ def headline(output: str) -> str:
 
 
 def run_one(script: str, measures: str, timeout_s: float) -> Outcome:
-    path = HERE / script
+    name, *arguments = script.split()
+    path = HERE / name
     if not path.is_file():
         return Outcome(script, measures, "missing")
     started = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=timeout_s)
+        done = subprocess.run([sys.executable, str(path), *arguments], cwd=ROOT, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired as exc:
         output = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         return Outcome(script, measures, "timeout", time.perf_counter() - started, f"killed after {timeout_s:g} s", output)
@@ -83,7 +89,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these scripts (e.g. bench_asr.py)")
     parser.add_argument("--verbose", action="store_true", help="print each benchmark's full output")
     args = parser.parse_args()
-    chosen = [(s, m) for s, m in BENCHMARKS if not args.only or s in args.only or s.removesuffix(".py") in args.only]
+    chosen = [(s, m) for s, m in BENCHMARKS
+              if not args.only or s.split()[0] in args.only or s.split()[0].removesuffix(".py") in args.only]
     if not chosen:
         parser.error(f"--only must name some of {[s for s, _ in BENCHMARKS]}")
     outcomes = []

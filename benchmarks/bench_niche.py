@@ -3,6 +3,10 @@
 Usage: python benchmarks/bench_niche.py [--data benchmarks/data/niche_eval.tsv] [--text-model NAME|none]
 The TSV has columns id, lang, text, niche. Prints accuracy per language, the
 confusions, and the ratio to the targets (>= 0.85 English, >= 0.80 Chinese).
+Then, for a model covering both languages, the cross-lingual check: embedding
+evidence only, each pitch against the taxonomy texts of the other language
+(Chinese pitches against the English descriptions and examples, English pitches
+against the Chinese descriptions), beside the same-language figure.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from _labelled import read_rows, text_benchmark_parser  # noqa: E402
 
+from features.embeddings import model_languages  # noqa: E402
 from features.niche import NicheClassifier  # noqa: E402
 from scorer.report import format_table  # noqa: E402
 
@@ -60,7 +65,29 @@ def main() -> int:
         for (lang, truth, guess), n in confusions.most_common(10):
             print(f"  {lang} {truth} -> {guess}: {n}")
     print(f"top-1 accuracy {summary}: worst ratio {worst:.2f}")
+    if "zh" in model_languages(classifier.text_model) and "en" in model_languages(classifier.text_model):
+        cross_lingual(classifier, rows)
     return 0
+
+
+def cross_lingual(classifier: NicheClassifier, rows: list[dict[str, str]]) -> None:
+    """Embedding-only top-1 per language against same-language and other-language taxonomy texts."""
+    ids = classifier.taxonomy.ids
+    table = []
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        mine = [row for row in rows if row["lang"] == lang]
+        if not mine:
+            continue
+        cells = [lang, len(mine)]
+        for prototypes in (lang, other):
+            right = 0
+            for row in mine:
+                scores = classifier.embedding_scores([row["text"]], prototypes=prototypes)
+                right += scores is not None and ids[int(scores.argmax())] == row["niche"]
+            cells.append(f"{right / len(mine):.3f}")
+        table.append(cells)
+    print("cross-lingual (embedding evidence only):")
+    print(format_table(["pitch lang", "rows", "vs same-language texts", "vs other-language texts"], table))
 
 
 if __name__ == "__main__":

@@ -1,125 +1,103 @@
-"""Learned cue heads: one logistic regression per cue type and language, shipped as data.
+"""Learned cue heads: one calibrated logistic regression per cue type over [sentence embedding + lexicon evidence].
 
-Prototype similarity and the lexicon (``features/data/cues.yaml``) find wordings
-close to what someone listed; a head learned from the hand-labelled development
-sets in ``benchmarks/data/cues_dev*.tsv`` (never the eval set) generalises to
-wordings nobody listed. English heads read all-MiniLM-L6-v2 sentence embeddings;
-Chinese heads read character 1-3-gram TF-IDF (:class:`CharNgrams`), because no
-Chinese sentence model ships offline. Heads ship in ``features/data/cue_heads.json``:
-per language the feature kind (and for Chinese the n-gram vocabulary and idf), per
-cue type the weights, bias, decision threshold and the out-of-fold precision/recall
-that chose it. Only types with ``MIN_POSITIVES`` examples whose 5-fold precision at
-the threshold reaches ``MIN_PRECISION`` are kept, so a head only adds cues it is
-nearly always right about. Used by :class:`features.cues.CueDetector`.
+The heads decide which cue types a sentence carries; the lexicon (``features/data/cues.yaml``) supplies
+evidence they read (which types it hit, which it saw only negated, whether the sentence is a question), the
+quoted words of each cue and the negation rule. Features per sentence: the Universal Sentence Encoder
+multilingual v3 embedding (512-d, :mod:`features.use_encoder`, Chinese and English in one space) followed by
+:data:`LEXICON_FEATURES` (:func:`lexicon_features`). One head per type serves both languages (a ``zh``
+feature lets it differ). P(type | sentence) = sigmoid(w . x + b); a head fires at its threshold.
 
-Rebuild after editing the dev sets: ``python tools/train_cue_heads.py`` (training lives there, not at run time).
+The heads are trained by ``python tools/train_cue_heads.py`` on the development sets
+(``benchmarks/data/cues_dev*.tsv``) together with labelled real sales text (``cues_real.tsv`` split train and
+``cues_real2.tsv``, read from ``../shared/realdata/text`` at training time), never on the eval, hold-out,
+real test or blind sets; the tool documents the recipe and the held-out-source figures that chose it. They ship
+in ``features/data/cue_heads.json``. Used by :class:`features.cues.CueDetector`.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
+from features.cue_lexicon import CUE_TYPES
+
 HEADS_FILE = "data/cue_heads.json"
-NGRAM_FEATURES = "char-1-3-grams"  # Chinese heads: character n-gram TF-IDF
-NGRAM_MAX = 3
-MIN_DOCUMENT_FREQUENCY = 2  # an n-gram seen in one dev sentence only is noise
-_DIGIT = re.compile(r"[0-9０-９]")
-_SPACE = re.compile(r"\s+")
+FORMAT = 2
+LEXICON_FEATURES = (
+    tuple(f"lexicon:{cue}" for cue in CUE_TYPES)
+    + tuple(f"negated:{cue}" for cue in CUE_TYPES)
+    + ("question", "compliance", "zh")
+)
 
 
-def char_ngrams(text: str, longest: int = NGRAM_MAX) -> Counter[str]:
-    """Counts of the character 1..``longest``-grams of ``text`` (lower-cased, spaces collapsed, digits as "0")."""
-    folded = _DIGIT.sub("0", _SPACE.sub(" ", text.lower()).strip())
-    return Counter(folded[i : i + n] for n in range(1, longest + 1) for i in range(len(folded) - n + 1))
-
-
-@dataclass(frozen=True)
-class CharNgrams:
-    """Sublinear TF-IDF of character n-grams: (1 + ln count) x idf, each row L2-normalised."""
-
-    vocabulary: dict[str, int]
-    idf: np.ndarray  # (len(vocabulary),) smoothed inverse document frequency, ln((1 + n) / (1 + df)) + 1
-
-    @classmethod
-    def fit(cls, texts: list[str], min_df: int = MIN_DOCUMENT_FREQUENCY) -> CharNgrams:
-        """Vocabulary of the n-grams found in at least ``min_df`` of ``texts``, with their idf."""
-        if min_df < 1:
-            raise ValueError(f"min_df must be at least 1, got {min_df!r}")
-        frequency: Counter[str] = Counter()
-        for text in texts:
-            frequency.update(char_ngrams(text).keys())
-        kept = sorted(gram for gram, df in frequency.items() if df >= min_df)
-        idf = np.array([math.log((1 + len(texts)) / (1 + frequency[gram])) + 1.0 for gram in kept], dtype=np.float32)
-        return cls({gram: i for i, gram in enumerate(kept)}, idf)
-
-    def transform(self, texts: list[str]) -> np.ndarray:
-        """Features of shape (len(texts), len(vocabulary)), float32; an all-unknown text gives a zero row."""
-        out = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            known = [(self.vocabulary[g], c) for g, c in char_ngrams(text).items() if g in self.vocabulary]
-            if not known:
-                continue
-            columns = np.array([i for i, _ in known])
-            values = (1.0 + np.log([c for _, c in known])) * self.idf[columns]
-            out[row, columns] = values / np.linalg.norm(values)
-        return out
+def lexicon_features(screens: Iterable[tuple[Iterable[str], Iterable[str], bool]], compliance: bool, zh: bool) -> np.ndarray:
+    """The lexicon part of a head's input for one text: ``screens`` are per sentence (types the lexicon hit, types
+    it saw only negated, is a question); a text of several sentences takes their union (a type hit anywhere is not
+    negated). ``compliance``: the compliance check flagged a phrase; ``zh``: the text is Chinese."""
+    hit: set[str] = set()
+    negated: set[str] = set()
+    question = False
+    for hits, negs, asks in screens:
+        hit.update(hits)
+        negated.update(negs)
+        question = question or asks
+    negated -= hit
+    out = np.zeros(len(LEXICON_FEATURES), dtype=np.float32)
+    for k, cue in enumerate(CUE_TYPES):
+        out[k] = cue in hit
+        out[len(CUE_TYPES) + k] = cue in negated
+    out[-3:] = (question, compliance, zh)
+    return out
 
 
 @dataclass(frozen=True)
-class CueHead:
-    """Logistic head for one cue type: P(cue | features) = sigmoid(weights . x + bias); fires at >= threshold."""
+class CueHeads:
+    """Logistic heads for ``types`` over [embedding of ``encoder`` (``dimension``) + :data:`LEXICON_FEATURES`]."""
 
-    cue: str
-    weights: np.ndarray
-    bias: float
-    threshold: float
+    encoder: str
+    dimension: int
+    types: tuple[str, ...]
+    weights: np.ndarray  # (len(types), dimension + len(LEXICON_FEATURES))
+    bias: np.ndarray  # (len(types),)
+    thresholds: np.ndarray  # (len(types),)
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """Probabilities (0-1) for features of shape (n, dim)."""
-        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
+    def probabilities(self, embeddings: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+        """P(type) of shape (n, len(types)) for ``embeddings`` (n, dimension) and lexicon features (n, 19)."""
+        features = np.hstack([embeddings.astype(np.float32), lexicon.astype(np.float32)])
+        return 1.0 / (1.0 + np.exp(-(features @ self.weights.T + self.bias)))
+
+    def fired(self, probabilities: np.ndarray) -> list[list[str]]:
+        """Per row, the types whose probability reaches their threshold, in :data:`CUE_TYPES` order."""
+        on = probabilities >= self.thresholds
+        return [[cue for k, cue in enumerate(self.types) if row[k]] for row in on]
 
 
-@dataclass(frozen=True)
-class LanguageHeads:
-    """The heads of one language and what they read: sentence embeddings, or ``ngrams`` when set."""
-
-    language: str
-    heads: dict[str, CueHead]
-    ngrams: CharNgrams | None = None
-    confirm: dict[str, float] | None = None  # per cue type, the probability its single-term lexicon hits need
-
-    def probabilities(self, features: np.ndarray) -> dict[str, np.ndarray]:
-        """Per cue type, the head's probabilities (0-1) over the rows of ``features`` (n, dim)."""
-        return {cue: head.probabilities(features) for cue, head in self.heads.items()}
-
-    def fired(self, probabilities: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Per cue type, where its head fires: ``probabilities`` (from :meth:`probabilities`) at its threshold."""
-        return {cue: p >= self.heads[cue].threshold for cue, p in probabilities.items()}
+def parse_heads(data: dict) -> CueHeads:
+    """Heads from their JSON form (see ``tools/train_cue_heads.py``); ValueError when the format is not known."""
+    if data.get("format") != FORMAT or tuple(data.get("lexicon_features") or ()) != LEXICON_FEATURES:
+        raise ValueError("cue head file of an unknown format; rebuild it with tools/train_cue_heads.py")
+    types = tuple(data["types"])
+    heads = data["heads"]
+    return CueHeads(
+        encoder=str(data["encoder"]),
+        dimension=int(data["dimension"]),
+        types=types,
+        weights=np.asarray([heads[t]["weights"] for t in types], dtype=np.float32),
+        bias=np.asarray([heads[t]["bias"] for t in types], dtype=np.float32),
+        thresholds=np.asarray([heads[t]["threshold"] for t in types], dtype=np.float32),
+    )
 
 
 @lru_cache(maxsize=1)
-def load_heads() -> dict[str, LanguageHeads]:
-    """The shipped heads by language ("en", "zh"); empty when the file is absent."""
+def load_heads() -> CueHeads | None:
+    """The shipped heads; None when the file is absent."""
     try:
-        data = json.loads(resources.files("features").joinpath(HEADS_FILE).read_text(encoding="utf-8"))
+        raw = resources.files("features").joinpath(HEADS_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
-    out: dict[str, LanguageHeads] = {}
-    for language, block in data["languages"].items():
-        ngrams = None
-        if block["features"] == NGRAM_FEATURES:
-            ngrams = CharNgrams({g: i for i, g in enumerate(block["vocabulary"])}, np.asarray(block["idf"], dtype=np.float32))
-        heads = {
-            cue: CueHead(cue, np.asarray(h["weights"], dtype=np.float32), float(h["bias"]), float(h["threshold"]))
-            for cue, h in block["heads"].items()
-        }
-        out[language] = LanguageHeads(language, heads, ngrams, block.get("confirm"))
-    return out
+        return None
+    return parse_heads(json.loads(raw))

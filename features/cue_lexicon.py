@@ -49,7 +49,7 @@ class Cue:
     source: str
     start_s: float | None
     end_s: float | None
-    method: str  # lexicon | pattern | embedding (prototypes or English head) | char_ngrams (Chinese head)
+    method: str  # lexicon | pattern | embedding (prototype similarity) | head | lexicon+head (learned heads)
 
     def as_dict(self) -> dict[str, Any]:
         """The result-contract form (``cues[]`` item)."""

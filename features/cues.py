@@ -1,17 +1,19 @@
-"""Persuasion and trust cues in speech, on-screen text and metadata; compliance risk from absolute claims.
+"""Persuasion and trust cues in speech, on-screen text and metadata.
 
 Exposed by ``vidscore score`` (result ``cues`` list, "cue" events and the
-``cues_*``/``compliance_risk`` signals; ``vidscore features`` lists them).
-Each sentence of each text source is matched against the bilingual lexicon
+``cues_*`` signals; ``vidscore features`` lists them). The advertising-law check
+(``compliance_risk``) is :mod:`features.compliance`.
+
+With the default text model (USE multilingual v3) the learned heads of
+:mod:`features.cue_heads` decide, per sentence and cue type, from the sentence
+embedding and the lexicon's evidence; the bilingual lexicon
 ``features/data/cues.yaml`` (terms and regular expressions, Chinese checked
-against jieba token boundaries) with negation and clause-scoped hedge handling;
-first-person past-tense narrative patterns count only next to a time anchor
-("when I was pregnant", not "I was about to say"). English sentences are
-also compared with prototype sentences per cue type by sentence-embedding
-similarity, and scored by the learned heads of :mod:`features.cue_heads`
-(default model only), so paraphrases outside the lexicon are found. Chinese uses
-the embedding step only when the text model covers Chinese (``--text-model``);
-its learned heads read character n-grams and need no model.
+against jieba token boundaries, negation and clause-scoped hedges) supplies that
+evidence, the quoted words of each cue, and the negation rule: a type the
+lexicon saw only negated ("这不是限量款") is never reported, and a question keeps
+only calls to action and stories. ``--text-model none`` uses the lexicon alone;
+any other text model uses the lexicon plus prototype-sentence similarity for
+the languages it covers.
 """
 
 from __future__ import annotations
@@ -21,27 +23,39 @@ from typing import Any
 import numpy as np
 
 from features.base import Event, Extractor, ExtractorOutput, Input, SignalSpec, VideoContext
-from features.cue_heads import load_heads
+from features.compliance import ComplianceRules, load_rules
+from features.cue_heads import CueHeads, lexicon_features, load_heads
 from features.cue_lexicon import CUE_TYPES, Cue, CueLexicon, is_question, load_lexicon
-from features.embeddings import DEFAULT_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages
+from features.embeddings import USE_MODEL, TextEncoder, cosine_matrix, load_encoder, model_languages, resolve
 from features.text_sources import Sentence, TextSpan, all_sentences
 from features.transcript_repair import collect_text
 
+DEFAULT_TEXT_MODEL = USE_MODEL  # the model the shipped heads read
+# Compliance categories that make a sentence an absolute_claim cue whatever the head says (假一赔十, a payout
+# promise, is a trust cue in the labelling guide, not a claim).
+CLAIM_CATEGORIES = frozenset({"absolute", "authority", "medical", "guarantee"})
+
 
 class CueDetector:
-    """Finds cues in sentences: lexicon + patterns, then embedding paraphrases when a text model is given.
+    """Finds cues in sentences: learned heads over embedding + lexicon evidence (default model), the lexicon
+    alone ("none"), or the lexicon plus prototype similarity (any other text model).
 
     Args:
         lexicon: the compiled lexicon (default: the shipped one).
-        text_model: sentence-transformers model name/path, None for all-MiniLM-L6-v2, or "none" for no sentence
-            embeddings (lexicon and patterns, plus the Chinese character n-gram heads, which need no model).
+        text_model: a text model name/path (:func:`features.embeddings.resolve`), None for
+            :data:`DEFAULT_TEXT_MODEL`, or "none" for the lexicon and patterns only.
+        heads: the learned heads (default: the shipped ones); used when ``text_model`` is their encoder.
     """
 
-    def __init__(self, lexicon: CueLexicon | None = None, text_model: str | None = None) -> None:
+    def __init__(self, lexicon: CueLexicon | None = None, text_model: str | None = None,
+                 heads: CueHeads | None = None, rules: ComplianceRules | None = None) -> None:
         if text_model is not None and not str(text_model).strip():
             raise ValueError("text_model must be a model name or path, 'none', or None for the default")
         self.lexicon = lexicon or load_lexicon()
-        self.text_model = text_model
+        self.text_model = resolve(text_model, DEFAULT_TEXT_MODEL)
+        shipped = heads or load_heads()
+        self.heads = shipped if shipped is not None and shipped.encoder == self.text_model else None
+        self.rules = rules or load_rules()
         self._prototypes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
@@ -53,33 +67,48 @@ class CueDetector:
 
     def detect(self, sentences: list[Sentence]) -> list[Cue]:
         """All cues in ``sentences``, at most one per (sentence, type), in sentence order."""
-        found: list[list[Cue]] = []
-        negated: list[frozenset[str]] = []  # per sentence, the types its lexicon saw only negated
-        for sentence in sentences:
-            hits, negated_types = self.lexicon.screen(sentence.text, sentence.language)
-            negated.append(negated_types)
-            found.append([
-                Cue(h.cue, sentence.text, sentence.text[h.start:h.end], sentence.source, sentence.start_s, sentence.end_s, h.method)
-                for h in sorted(hits, key=lambda h: CUE_TYPES.index(h.cue))
-            ])
+        screens = [self.lexicon.screen(s.text, s.language) for s in sentences]
+        if self.heads is not None and sentences:
+            return self._decide(sentences, screens)
+        found: list[list[Cue]] = [
+            [Cue(h.cue, s.text, s.text[h.start:h.end], s.source, s.start_s, s.end_s, h.method)
+             for h in sorted(hits, key=lambda h: CUE_TYPES.index(h.cue))]
+            for s, (hits, _) in zip(sentences, screens)
+        ]
+        negated = [negs for _, negs in screens]
         covered = model_languages(self.text_model) if self.uses_embeddings else frozenset()
         candidates = [i for i, s in enumerate(sentences) if s.language in covered]
         if candidates:  # the model loads only when some sentence is in a language it covers
             for i, extra in zip(candidates, self._paraphrases([sentences[i] for i in candidates], found, negated, candidates)):
                 found[i].extend(extra)
-        zh_heads = load_heads().get("zh")
-        chinese = [i for i, s in enumerate(sentences) if s.language == "zh"]
-        if zh_heads is not None and zh_heads.ngrams is not None and zh_heads.heads and chinese:
-            scores = zh_heads.probabilities(zh_heads.ngrams.transform([sentences[i].text for i in chinese]))
-            fired = zh_heads.fired(scores)
-            confirm = zh_heads.confirm or {}  # single-term hits of these types need the head's agreement
-            for row, i in enumerate(chinese):
-                found[i] = [c for c in found[i]
-                            if not (c.method == "lexicon" and c.type in confirm and c.type in scores
-                                    and scores[c.type][row] < confirm[c.type])]
-                here = [cue for cue, hits in fired.items() if hits[row]]
-                found[i].extend(self._learned(sentences[i], found[i], negated[i], here, "char_ngrams"))
         return [cue for group in found for cue in group]
+
+    def _decide(self, sentences: list[Sentence], screens: list[tuple[list[Any], frozenset[str]]]) -> list[Cue]:
+        """The heads' cues: each fired type (plus absolute_claim where the compliance check flags a claim) not
+        negated by the lexicon (and, in a question, only the types a question keeps), quoting the lexicon's words
+        for it, else a compliance phrase, else the sentence."""
+        assert self.heads is not None
+        encoder = self._encoder()
+        assert encoder is not None
+        flags = [self.rules.check(s.text) for s in sentences]
+        lexicon = np.stack([
+            lexicon_features([({h.cue for h in hits}, negs, is_question(s.text))], bool(flag), s.language == "zh")
+            for s, (hits, negs), flag in zip(sentences, screens, flags)
+        ])
+        fired = self.heads.fired(self.heads.probabilities(encoder.encode([s.text for s in sentences]), lexicon))
+        out: list[Cue] = []
+        for sentence, (hits, negs), flag, types in zip(sentences, screens, flags, fired):
+            if "absolute_claim" not in types and any(f.category in CLAIM_CATEGORIES for f in flag):
+                types = sorted({*types, "absolute_claim"}, key=CUE_TYPES.index)  # an ad-law phrase is an absolute claim
+            question = is_question(sentence.text)
+            words = {h.cue: sentence.text[h.start:h.end] for h in hits}
+            for cue in types:
+                if (cue in negs and self.lexicon.negatable.get(cue, True)) or (question and cue not in self.lexicon.question_keeps):
+                    continue
+                match = words.get(cue) or (flag[0].text if cue == "absolute_claim" and flag else sentence.text)
+                out.append(Cue(cue, sentence.text, match, sentence.source, sentence.start_s, sentence.end_s,
+                               "lexicon+head" if cue in words else "head"))
+        return out
 
     def _learned(self, sentence: Sentence, have: list[Cue], negated_types: frozenset[str], cue_types: list[str],
                  method: str) -> list[Cue]:
@@ -113,8 +142,6 @@ class CueDetector:
         label_array, protos, nones = self._prototype_vectors(encoder)
         vectors = encoder.encode([s.text for s in sentences])
         sims = cosine_matrix(vectors, protos)
-        en_heads = load_heads().get("en") if encoder.name == DEFAULT_MODEL else None
-        head_hits = en_heads.fired(en_heads.probabilities(vectors)) if en_heads else {}
         none_best = cosine_matrix(vectors, nones).max(axis=1) if len(self.lexicon.none_prototypes) else np.full(len(sentences), -1.0)
         out: list[list[Cue]] = []
         for row, sentence in enumerate(sentences):
@@ -122,9 +149,7 @@ class CueDetector:
             for cue in CUE_TYPES:
                 own = label_array == cue
                 best = float(sims[row, own].max()) if own.any() else -1.0
-                near_prototype = best >= self.lexicon.threshold and best >= float(none_best[row]) + self.lexicon.margin
-                learned = sentence.language == "en" and cue in head_hits and bool(head_hits[cue][row])
-                if near_prototype or learned:
+                if best >= self.lexicon.threshold and best >= float(none_best[row]) + self.lexicon.margin:
                     near.append(cue)
             out.append(self._learned(sentence, found[index[row]], negated[index[row]], near, "embedding"))
         return out
@@ -142,7 +167,7 @@ def _count_specs() -> tuple[SignalSpec, ...]:
 
 
 class CueExtractor(Extractor):
-    """Persuasion/trust cues per type, distinct cue types, and the absolute-claim compliance flag."""
+    """Persuasion/trust cues per type and distinct cue types (the compliance flag is :mod:`features.compliance`'s)."""
 
     name = "cues"
     version = "1"
@@ -151,7 +176,6 @@ class CueExtractor(Extractor):
     signals = _count_specs() + (
         SignalSpec("cue_types", "count", "Distinct persuasion cue types present (0-8)", 0.0, 8.0),
         SignalSpec("cues_per_minute", "1/min", "Cues in speech and screen text per minute of video", 0.0, 10_000.0),
-        SignalSpec("compliance_risk", "bool", "True when an absolute claim (最/第一/100%/best/cures) appears: advertising-law risk", 0.0, 1.0, kind="bool"),
     )
 
     def __init__(self, text_model: str | None = None) -> None:
@@ -170,7 +194,6 @@ class CueExtractor(Extractor):
         signals: dict[str, Any] = {f"cues_{cue}": float(n) for cue, n in counts.items()}
         signals["cue_types"] = float(sum(1 for n in counts.values() if n))
         signals["cues_per_minute"] = timed / minutes
-        signals["compliance_risk"] = counts["absolute_claim"] > 0
         events = [
             Event("cue", c.start_s, c.end_s, {"type": c.type, "text": c.text, "match": c.match, "source": c.source, "method": c.method})
             for c in cues

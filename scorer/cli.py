@@ -32,6 +32,7 @@ COMMANDS = (
     "rank",
     "report",
     "serve",
+    "script",
     "transcribe",
     "calibrate",
     "rubrics",

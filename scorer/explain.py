@@ -36,11 +36,13 @@ def _shown(value: Any) -> Any:
 def _render(template: dict[str, str], lang: str, value: Any, evidence: Sequence[dict[str, Any]] = ()) -> str:
     quotes = [_quote(e["text"]) for e in evidence if e.get("text")]
     times = [e["start_s"] for e in evidence if e.get("start_s") is not None]
+    separator = "、" if lang == "zh" else ", "
     fields = {
         "value": _shown(value),
         "quote": quotes[0] if quotes else "",
-        "quotes": ("、" if lang == "zh" else ", ").join(quotes),
+        "quotes": separator.join(quotes),
         "at": f"{times[0]:.1f} s" if times else "",
+        "rewrites": separator.join(f"{_quote(e['text'])} → {_quote(e['rewrite'])}" for e in evidence if e.get("rewrite")),
     }
     return _text(template, lang).format(**fields)
 
@@ -57,6 +59,15 @@ def gather_evidence(spec: Evidence, result: Mapping[str, Any] | None) -> list[di
     if not spec or not result:
         return []
     found: list[dict[str, Any]] = []
+    if spec.compliance:
+        seen: set[tuple[str, str]] = set()
+        for flag in result.get("compliance_flags") or []:
+            key = (flag["text"].lower(), flag["category"])
+            if key not in seen:
+                seen.add(key)
+                found.append({"kind": "compliance", "source": flag.get("source"), "start_s": flag.get("start_s"),
+                              "end_s": flag.get("end_s"), "text": flag["text"], "category": flag["category"],
+                              "rewrite": flag["rewrite"]})
     for cue in result.get("cues") or []:
         if cue.get("type") in spec.cues:
             found.append({"kind": "cue", "type": cue["type"], "source": cue.get("source"),
@@ -180,17 +191,44 @@ def suggestions(
 def compliance(
     rubric: Rubric, signals: Mapping[str, Any], lang: str = "en", result: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The compliance-risk flag: ``{"risk": bool, "reasons": [{signal, value, reason, evidence}]}``."""
-    reasons = []
+    """The compliance-risk flag: ``{"risk": bool, "reasons": [{signal, value, reason, evidence}]}``.
+
+    A rule whose evidence names the compliance check gives one reason per risky phrase, which also carries the
+    phrase (``text``), its ``category`` and a compliant ``rewrite``.
+    """
+    reasons: list[dict[str, Any]] = []
     for rule in rubric.compliance:
         value = signals.get(rule.signal)
-        if rule.raised(value):
-            evidence = gather_evidence(rule.evidence, result)
-            text = _render(rule.reason, lang, value, evidence)
-            if evidence:
-                text += f": {_evidence_note(evidence, lang)}"
-            reasons.append({"signal": rule.signal, "value": value, "reason": text, "evidence": evidence})
+        if not rule.raised(value):
+            continue
+        if rule.evidence.compliance and result and result.get("compliance_flags"):
+            base = _render(rule.reason, lang, value)
+            for flag in _all_phrases(result["compliance_flags"]):
+                note = (f"{base}：{_quote(flag['text'])}（{flag['category']}）可改为{_quote(flag['rewrite'])}" if lang == "zh"
+                        else f"{base}: {_quote(flag['text'])} ({flag['category']}); say {_quote(flag['rewrite'])} instead")
+                evidence = [{"kind": "compliance", "source": flag.get("source"), "start_s": flag.get("start_s"),
+                             "end_s": flag.get("end_s"), "text": flag.get("sentence") or flag["text"]}]
+                reasons.append({"signal": rule.signal, "value": value, "reason": note, "text": flag["text"],
+                                "category": flag["category"], "rewrite": flag["rewrite"], "evidence": evidence})
+            continue
+        evidence = gather_evidence(rule.evidence, result)
+        text = _render(rule.reason, lang, value, evidence)
+        if evidence:
+            text += f": {_evidence_note(evidence, lang)}"
+        reasons.append({"signal": rule.signal, "value": value, "reason": text, "evidence": evidence})
     return {"risk": bool(reasons), "reasons": reasons}
+
+
+def _all_phrases(flags: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each distinct (phrase, category) of the compliance check once, in order of appearance."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for flag in flags:
+        key = (str(flag["text"]).lower(), str(flag["category"]))
+        if key not in seen:
+            seen.add(key)
+            out.append(dict(flag))
+    return out
 
 
 def top_reason(result: Mapping[str, Any], by: str) -> str:

@@ -138,7 +138,7 @@ class Pipeline:
         timing["scoring"] = time.perf_counter() - clock
         cues = sections["cues"] if "cues" in sections else [_cue(e) for e in events if e.kind == "cue"]
         screen_text = context.screen_text or []
-        sources = evidence_sources(cues, events, screen_text, context.transcript)
+        sources = evidence_sources(cues, events, screen_text, context.transcript, sections.get("compliance_flags"))
         shown = {name: round_signal(value) for name, value in signals.items()}
         return ScoreResult(
             video=info,

@@ -17,7 +17,7 @@ import jsonschema
 from features.base import Event, ScreenText, Transcript
 from features.media.probe import VideoInfo
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: compliance reasons carry text, category and rewrite
 
 
 def round_signal(value: Any) -> Any:
@@ -34,10 +34,13 @@ def evidence_sources(
     events: list[Event],
     screen_text: list[ScreenText],
     transcript: Transcript | None,
+    compliance_flags: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The parts of the contract that explanations quote as evidence (cues, events, screen text, transcript)."""
+    """The parts of the contract that explanations quote as evidence (cues, events, screen text, transcript), and
+    the compliance check's risky phrases (``{text, category, rewrite, sentence, source, start_s, end_s}``)."""
     return {
         "cues": cues,
+        "compliance_flags": list(compliance_flags or []),
         "transcript": {
             "language": transcript.language if transcript else None,
             "text": transcript.text if transcript else "",

@@ -53,7 +53,8 @@ LANGS = ("en", "zh")
 class Evidence:
     """Which parts of a result back up an explanation: cue types, event kinds, screen text, speech.
 
-    ``within_s`` limits evidence to a time window in seconds (e.g. the 3-second hook).
+    ``within_s`` limits evidence to a time window in seconds (e.g. the 3-second hook). ``compliance`` quotes the
+    risky phrases of the compliance check (each with its category and compliant rewrite).
     """
 
     cues: tuple[str, ...] = ()
@@ -61,9 +62,10 @@ class Evidence:
     within_s: tuple[float, float] | None = None
     screen_text: bool = False
     transcript: bool = False
+    compliance: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.cues or self.events or self.screen_text or self.transcript)
+        return bool(self.cues or self.events or self.screen_text or self.transcript or self.compliance)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from scorer.rubric import DIMENSIONS, DIRECTIONS, LANGS, ComplianceRule, Evidenc
 TOP_KEYS = {"name", "version", "description", "dimensions", "compliance", "overlays"}
 ITEM_KEYS = {"signal", "weight", "direction", "range", "target", "reason", "suggestion",
              "suggestion_with_evidence", "evidence", "missing"}
-EVIDENCE_KEYS = {"cues", "events", "within_s", "screen_text", "transcript"}
+EVIDENCE_KEYS = {"cues", "events", "within_s", "screen_text", "transcript", "compliance"}
 OVERLAY_KEYS = {"weight"}
 
 def builtin_rubrics() -> list[str]:
@@ -126,10 +126,10 @@ def _texts(raw: Any, key: str, where: str, required: bool) -> dict[str, str]:
         raise ConfigError(f"{where}: {key} needs at least an 'en' text.")
     for lang, text in value.items():
         try:
-            text.format(value=0, quote="", quotes="", at="")
+            text.format(value=0, quote="", quotes="", at="", rewrites="")
         except (KeyError, IndexError, ValueError) as exc:
             raise ConfigError(
-                f"{where}: {key}.{lang} has a bad placeholder ({exc}); allowed: {{value}}, {{quote}}, {{quotes}}, {{at}}."
+                f"{where}: {key}.{lang} has a bad placeholder ({exc}); allowed: {{value}}, {{quote}}, {{quotes}}, {{at}}, {{rewrites}}."
             ) from None
     return value
 
@@ -152,12 +152,12 @@ def _parse_evidence(raw: Any, where: str) -> Evidence:
             raise ConfigError(f"{where}: evidence.within_s must be [start, end] seconds with start < end, got {window!r}.")
         window = (float(window[0]), float(window[1]))
     flags = {}
-    for key in ("screen_text", "transcript"):
+    for key in ("screen_text", "transcript", "compliance"):
         value = raw.get(key, False)
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: evidence.{key} must be true or false, got {value!r}.")
         flags[key] = value
-    return Evidence(lists["cues"], lists["events"], window, flags["screen_text"], flags["transcript"])
+    return Evidence(lists["cues"], lists["events"], window, flags["screen_text"], flags["transcript"], flags["compliance"])
 
 
 def _is_number(value: Any) -> TypeGuard[float]:

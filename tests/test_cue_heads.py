@@ -1,5 +1,5 @@
-"""Learned cue heads: training keeps only precise heads; the shipped heads add what patterns miss and
-confirm Chinese single-term hits."""
+"""Learned cue heads: lexicon features, the head file format, training, and how the detector applies them
+(negation and questions from the lexicon, quoted words)."""
 
 from __future__ import annotations
 
@@ -9,77 +9,75 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from features.cue_heads import CharNgrams, CueHead, LanguageHeads, char_ngrams, load_heads
+from features.cue_heads import FORMAT, LEXICON_FEATURES, CueHeads, lexicon_features, load_heads, parse_heads
+from features.cue_lexicon import CUE_TYPES
 from features.cues import CueDetector
 from features.text_sources import TextSpan, all_sentences
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from train_cue_heads import MIN_POSITIVES, train  # noqa: E402  (the build-time trainer in tools/)
+from train_cue_heads import fit, probabilities, scores  # noqa: E402  (the build-time trainer in tools/)
 
 
-def test_training_keeps_a_separable_type_and_skips_a_rare_one() -> None:
+def test_lexicon_features_take_the_union_and_a_hit_beats_a_negation() -> None:
+    f = lexicon_features([({"scarcity"}, {"values"}, False), ({"values"}, {"trust"}, True)], compliance=True, zh=False)
+    assert f.shape == (len(LEXICON_FEATURES),) == (19,)
+    named = dict(zip(LEXICON_FEATURES, f))
+    assert named["lexicon:scarcity"] == named["lexicon:values"] == 1 and named["lexicon:trust"] == 0
+    assert named["negated:trust"] == 1 and named["negated:values"] == 0  # hit in another sentence
+    assert named["question"] == named["compliance"] == 1 and named["zh"] == 0
+
+
+def test_training_fits_a_separable_type_and_silences_an_absent_one() -> None:
     rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(400, 8)).astype(np.float32)
-    labels = [{"storytelling"} if v[0] > 0.3 else set() for v in vectors]
-    labels[:5] = [{"values"}] * 5  # too few examples to trust
-    heads = train(labels, vectors, ("storytelling", "values"))
-    assert set(heads) == {"storytelling"}
-    head = heads["storytelling"]
-    assert head["oof_precision"] >= 0.97 and head["positives"] >= MIN_POSITIVES and len(head["weights"]) == 8
+    x = rng.normal(size=(300, 6))
+    truth = np.zeros((300, len(CUE_TYPES)), dtype=bool)
+    truth[:, 0] = x[:, 0] > 0.3
+    coef, bias = fit(x, truth, np.ones(300))
+    p = probabilities(x, coef, bias)
+    assert scores(p[:, :1] >= 0.5, truth[:, :1])[3] > 0.95  # exact match on the separable type
+    assert (p[:, 1:] < 1e-6).all()  # no positives: never fires
+    precision, recall, fpr, exact = scores(np.array([[True, False]]), np.array([[True, False]]))
+    assert (precision, recall, exact) == (1.0, 1.0, 1.0) and np.isnan(fpr)
 
 
-def test_char_ngrams_fold_case_digits_and_space() -> None:
-    assert char_ngrams("仅剩3件") == char_ngrams("仅剩7件")
-    grams = char_ngrams("Ab  c")
-    assert grams["a"] == 1 and grams["ab "] == 1 and grams["b c"] == 1 and "  " not in grams
+def test_the_shipped_head_file_reads_the_multilingual_encoder() -> None:
+    heads = load_heads()
+    assert heads is not None and heads.encoder == "use-multilingual-v3" and heads.types == CUE_TYPES
+    assert heads.weights.shape == (8, 512 + 19) and heads.thresholds.shape == (8,)
+    with pytest.raises(ValueError, match="unknown format"):
+        parse_heads({"format": FORMAT - 1})
 
 
-def test_char_ngram_tfidf_rows_are_unit_length_and_unknown_text_is_zero() -> None:
-    texts = ["环保材料做的袋子", "环保袋子很结实", "今天发货", "今天下单今天发货"]
-    ngrams = CharNgrams.fit(texts, min_df=2)
-    assert "环保" in ngrams.vocabulary and "材料" not in ngrams.vocabulary  # seen in one text only
-    features = ngrams.transform(texts + ["完全无关"])
-    assert features.shape == (5, len(ngrams.vocabulary))
-    assert np.allclose(np.linalg.norm(features[:4], axis=1), 1.0) and not features[4].any()
-    frequent, rare = ngrams.vocabulary["发"], ngrams.vocabulary["环"]
-    assert ngrams.idf[frequent] == pytest.approx(ngrams.idf[rare])  # both in 2 of 4 texts
-    with pytest.raises(ValueError, match="min_df"):
-        CharNgrams.fit(texts, min_df=0)
+def _always(cue: str) -> CueHeads:
+    k = CUE_TYPES.index(cue)
+    bias = np.full(len(CUE_TYPES), -30.0)
+    bias[k] = 30.0
+    return CueHeads("use-multilingual-v3", 512, CUE_TYPES, np.zeros((8, 531), dtype=np.float32), bias.astype(np.float32),
+                    np.full(8, 0.5, dtype=np.float32))
 
 
-def test_shipped_storytelling_head_finds_a_story_the_patterns_miss() -> None:
-    heads = load_heads()["en"]
-    assert "storytelling" in heads.heads and heads.heads["storytelling"].weights.shape == (384,)
-    story = "Her hands were cracked and bleeding by the end of every shift until a coworker passed her this balm."
-    assert "storytelling" not in CueDetector(text_model="none").types_in(story)
-    assert "storytelling" in CueDetector().types_in(story)
-    assert "storytelling" not in CueDetector().types_in("This kettle boils a liter in three minutes.")
+@pytest.mark.models
+def test_the_lexicon_keeps_negation_and_questions_from_the_heads() -> None:
+    detector = CueDetector(heads=_always("values"))
+    assert detector.types_in("这个杯子是陶瓷的。") == {"values"}  # the stand-in head fires on anything
+    assert detector.types_in("我们也不是什么环保品牌，只是这个盒子刚好是纸的。") == set()  # lexicon saw it negated
+    assert detector.types_in("这个杯子是陶瓷的吗？") == set()  # a question keeps calls to action and stories only
+    story = CueDetector(heads=_always("storytelling"))
+    assert story.types_in("Remember when I showed you my heels in March?") == {"storytelling"}
 
 
-def test_shipped_chinese_values_head_adds_unlisted_values_and_vetoes_a_colour() -> None:
-    heads = load_heads()["zh"]
-    assert heads.ngrams is not None and "values" in heads.heads and heads.confirm == {"values": 0.3}
-    detector = CueDetector(text_model="none")
-    unlisted = "卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入。"
-    assert not detector.lexicon.match(unlisted, "zh")
-    assert [(c.type, c.method) for c in detector.detect(all_sentences([TextSpan(unlisted, "metadata")]))] == [("values", "char_ngrams")]
-    for colour in ("这件外套是绿色的，袖子稍微长一点。", "她穿了一件绿色的裙子。"):  # a single term the head does not confirm
-        assert [h.cue for h in detector.lexicon.match(colour, "zh")] == ["values"]
-        assert "values" not in detector.types_in(colour)
-    assert "values" in detector.types_in("我们坚持用可降解的环保材料包装，减少塑料垃圾。")
-    assert "values" not in detector.types_in("卖掉的每一罐蜂蜜，都会多给养蜂的大叔留一份收入吗？")  # questions carry no learned cue
+@pytest.mark.models
+def test_a_cue_quotes_the_lexicon_words_or_the_sentence() -> None:
+    detector = CueDetector(heads=_always("scarcity"))
+    cues = detector.detect(all_sentences([TextSpan("限时限量，仅剩3件！", "metadata"), TextSpan("颜色很好看。", "metadata")]))
+    assert [(c.type, c.match, c.method) for c in cues] == [("scarcity", "限时", "lexicon+head"),
+                                                          ("scarcity", "颜色很好看。", "head")]
 
 
-def test_a_type_the_lexicon_saw_only_negated_is_not_added_back_by_a_head(monkeypatch: pytest.MonkeyPatch) -> None:
-    import features.cues as cues_module
-
-    texts = ["我们坚持环保", "我们坚持公益", "今天发货", "今天下单"]
-    always = CueHead("values", np.zeros(len(CharNgrams.fit(texts).vocabulary), dtype=np.float32), 10.0, 0.7)
-    heads = LanguageHeads("zh", {"values": always}, CharNgrams.fit(texts))
-    monkeypatch.setattr(cues_module, "load_heads", lambda: {"zh": heads})
-    detector = CueDetector(text_model="none")
-    assert "values" in detector.types_in("这个杯子是陶瓷的。")  # the stand-in head fires on anything
-    for negated in ("我们也不是什么环保品牌，只是这个盒子刚好是纸的。", "我们没有搞什么公益，就是老老实实卖货。"):
-        hits, negated_types = detector.lexicon.screen(negated, "zh")
-        assert not hits and negated_types == {"values"}
-        assert "values" not in detector.types_in(negated)
+@pytest.mark.models
+def test_shipped_heads_on_clear_cases_and_ordinary_copy() -> None:
+    detector = CueDetector()
+    assert detector.types_in("限时限量，仅剩3件！") == {"scarcity"}
+    assert detector.types_in("Tap the link below to grab yours before midnight.") >= {"call_to_action"}
+    assert detector.types_in("刺绣花朵点缀袖子，举手投足间尽显迷人的魅力。") == set()  # fashion copy is not values
+    assert detector.types_in("The fabric feels soft and a little stretchy.") == set()

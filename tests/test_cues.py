@@ -112,7 +112,7 @@ def test_extractor_keeps_sources_and_times_apart() -> None:
     metadata_cue = next(c for c in cues if c["source"] == "metadata")
     assert metadata_cue["start_s"] is None
     signals = output.signals
-    assert signals["compliance_risk"] is True and signals["cues_absolute_claim"] == 1.0
+    assert signals["cues_absolute_claim"] == 1.0 and "compliance_risk" not in signals  # features.compliance owns it
     assert signals["cue_types"] == 5.0
     assert signals["cues_per_minute"] == pytest.approx(4.0)  # 4 timed cues in one minute
     assert all(e.kind == "cue" and e.detail["source"] != "metadata" for e in output.events)
@@ -123,7 +123,7 @@ def test_no_text_gives_zero_counts_and_no_risk() -> None:
     context = VideoContext(info=info())
     extractor = CueExtractor(text_model="none")
     output = extractor.validated(extractor.finish(context))
-    assert output.signals["cue_types"] == 0.0 and output.signals["compliance_risk"] is False
+    assert output.signals["cue_types"] == 0.0 and output.signals["cues_absolute_claim"] == 0.0
     assert output.sections["cues"] == []
 
 
@@ -152,8 +152,15 @@ def test_user_lexicon_extends_terms(tmp_path: Path) -> None:
 
 
 @pytest.mark.models
+def test_default_detector_reads_an_ad_law_phrase_as_an_absolute_claim() -> None:
+    text = "喝了这个茶，血糖就能回到正常值。"
+    assert "absolute_claim" not in CueDetector(text_model="none").types_in(text)  # no lexicon entry
+    assert CueDetector().types_in(text) == {"absolute_claim"}  # the compliance check flags it (medical)
+    assert "absolute_claim" not in CueDetector().types_in("专柜验货，假一赔十。")  # a payout promise is trust
+
+
 def test_embedding_paraphrase_finds_wording_outside_the_lexicon() -> None:
-    detector = CueDetector()
+    detector = CueDetector(text_model="all-MiniLM-L6-v2")  # another text model: lexicon + prototype similarity
     text = "If it breaks during the first couple of years they swap it for a new one at no charge."
     assert "trust" not in CueDetector(text_model="none").types_in(text)
     assert "trust" in detector.types_in(text)
@@ -459,7 +466,6 @@ def test_dev6_hard_negatives(lexical: CueDetector, text: str) -> None:
         ("Only 200 of these baskets were made this season.", {"scarcity"}),
         ("公益路那家实体店也能退换，线上买的拿过去就行。", {"trust"}),
         ("这台空调是同价位里最安静的。", {"absolute_claim"}),
-        ("喝了这个茶，血糖就能回到正常值。", {"absolute_claim"}),
         ("这批樱桃是季节货，过了这半个月就没有了。", {"scarcity"}),
         ("店铺首页有二十元无门槛优惠券。", {"price_promo"}),  # 无 inside 无门槛 negates nothing
         ("这件外套用的是旧牛仔裤拆下来重新拼的面料。", {"values"}),

@@ -1,4 +1,4 @@
-"""The default sentence encoder: numpy BERT equals sentence-transformers, and needs no torch."""
+"""The shipped sentence encoders: numpy BERT (all-MiniLM-L6-v2) equals sentence-transformers; neither needs torch."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from features.bert_numpy import NumpyBertEncoder, supports
-from features.embeddings import default_model_dir, load_encoder
+from features.embeddings import MINILM, default_model_dir, load_encoder
 
 TEXTS = [
     "Only three left in stock, grab yours now!",
@@ -43,21 +43,21 @@ def test_only_bert_folders_with_mean_pooling_are_supported(tmp_path) -> None:  #
         NumpyBertEncoder(tmp_path)
 
 
-def test_the_default_encoder_does_not_import_torch() -> None:
+def test_the_minilm_encoder_does_not_import_torch() -> None:
     code = (
         "import sys; from features.embeddings import load_encoder; "
-        "v = load_encoder().encode(['link below']); "
+        "v = load_encoder('all-MiniLM-L6-v2').encode(['link below']); "
         "assert v.shape == (1, 384), v.shape; "
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules, 'torch imported'"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert load_encoder().name == "all-MiniLM-L6-v2"
+    assert load_encoder(MINILM).name == "all-MiniLM-L6-v2" and load_encoder(f"sentence-transformers/{MINILM}") is load_encoder(MINILM)
 
 
 def test_fixed_texts_are_embedded_once_and_then_read_from_the_cache(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("VIDSCORE_CACHE_DIR", str(tmp_path))
-    encoder = load_encoder()
+    encoder = load_encoder(MINILM)
     first = encoder.encode_fixed(["only a few left", "link below"])
     assert len(list((tmp_path / "embeddings").glob("*.npy"))) == 1
 

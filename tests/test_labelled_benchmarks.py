@@ -30,3 +30,19 @@ def test_malformed_tsv_gives_one_error_line(tmp_path: Path, script: str, content
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {data} {message}")
+
+
+@pytest.mark.realdata
+def test_real_labels_join_their_lines_and_the_test_split_stays_out_of_training(realdata: Path) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    sys.path.insert(0, str(BENCHMARKS.parent / "tools"))
+    from _labelled import read_real
+    from train_cue_heads import TRAIN_SPLITS
+
+    assert "test" not in TRAIN_SPLITS
+    rows = read_real(realdata, ("test",))
+    assert rows and all(r["split"] == "test" and r["text"] and r["id"] == f"{r['file']}:{r['line']}" for r in rows)
+    for row in rows:
+        if row["span"]:
+            a, b = (int(x) for x in row["span"].split(":"))
+            assert 0 <= a < b <= len(row["text"])  # offsets index the stripped line

@@ -107,7 +107,13 @@ def test_embeddings_classify_english_without_keywords() -> None:
     classifier = NicheClassifier()
     text = "It folds flat and clips onto the handle of your kid's buggy when you're out at the park."
     assert classifier.predict([text]).top(1)[0][0] == "baby"
-    assert classifier.embedding_scores(["只有中文"]) is None
+    assert NicheClassifier(text_model="all-MiniLM-L6-v2").embedding_scores(["只有中文"]) is None  # English-only model
+
+
+@pytest.mark.models
+def test_the_multilingual_default_embeds_chinese_too() -> None:
+    scores = NicheClassifier().embedding_scores(["宝宝出门推车上挂着它，随时给孩子喂水"])
+    assert scores is not None and NicheClassifier().taxonomy.ids[int(scores.argmax())] == "baby"
 
 
 def test_cli_refuses_unknown_niche_before_decoding(capsys: pytest.CaptureFixture[str]) -> None:

@@ -120,7 +120,8 @@ def test_default_rubric_overlays_reweight_close_ups_and_specs() -> None:
     assert beauty.item("immersion", "closeup_share").weight > rubric.item("immersion", "closeup_share").weight
     assert beauty.item("immersion", "product_in_use_share").weight > rubric.item("immersion", "product_in_use_share").weight
     assert tech.item("quality", "facts_per_minute").weight > rubric.item("quality", "facts_per_minute").weight
-    assert rubric.item("persuasion", "cues_absolute_claim").direction == "penalty"
+    assert rubric.item("persuasion", "compliance_flags").direction == "penalty"
+    assert rubric.item("persuasion", "compliance_flags").evidence.compliance
     assert [r.signal for r in rubric.compliance] == ["compliance_risk"]
 
 
