@@ -170,7 +170,7 @@ class CueExtractor(Extractor):
     """Persuasion/trust cues per type and distinct cue types (the compliance flag is :mod:`features.compliance`'s)."""
 
     name = "cues"
-    version = "1"
+    version = "2"  # 2: learned heads on USE multilingual decide; compliance_risk moved to features.compliance
     inputs = frozenset({Input.METADATA})
     optional_inputs = frozenset({Input.TRANSCRIPT, Input.SCREEN_TEXT})
     signals = _count_specs() + (

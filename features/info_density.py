@@ -145,7 +145,7 @@ class InfoDensityExtractor(Extractor):
     """Content pace, concrete facts, attribute coverage, repetition, diversity and niche vocabulary density."""
 
     name = "info_density"
-    version = "1"
+    version = "2"  # 2: USE multilingual v3 is the default text model
     inputs = frozenset({Input.METADATA})
     optional_inputs = frozenset({Input.TRANSCRIPT, Input.SCREEN_TEXT})
     signals = (

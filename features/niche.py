@@ -266,7 +266,7 @@ class NicheExtractor(Extractor):
     """Top-3 niches of the video and its fit with the target niche/product and the creator's niche."""
 
     name = "niche"
-    version = "1"
+    version = "2"  # 2: USE multilingual v3 is the default text model
     inputs = frozenset({Input.METADATA})
     optional_inputs = frozenset({Input.TRANSCRIPT, Input.SCREEN_TEXT})
     signals = (
