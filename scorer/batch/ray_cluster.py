@@ -20,7 +20,7 @@ import importlib.util
 import logging
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -128,10 +128,36 @@ def ray_runtime(address: str | None, cpus: int) -> Iterator[Any]:
             where = "start a local Ray" if private else f"join the Ray cluster at {address}"
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ConfigError(f"cannot {where}: {reason}") from None
+        restore = _notices_to_stderr()
         try:
             yield ray
         finally:
             ray.shutdown()
+            restore()
+
+
+def _notices_to_stderr() -> Callable[[], None]:
+    """Send the notices Ray's driver prints about dead workers to stderr, not stdout (which carries vidscore's output).
+
+    The run records every video whose worker died in the store, so these notices are
+    only diagnostics. Returns the function that undoes it; does nothing on a Ray without
+    the hook.
+    """
+    try:
+        module = importlib.import_module("ray._private.worker")
+        original = module.print_to_stdstream
+    except (ImportError, AttributeError):  # pragma: no cover - another Ray version
+        return lambda: None
+
+    def to_stderr(data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        return original({**data, "is_err": True}, *args, **kwargs)
+
+    setattr(module, "print_to_stdstream", to_stderr)  # noqa: B010 - a private hook mypy cannot see
+
+    def restore() -> None:
+        setattr(module, "print_to_stdstream", original)  # noqa: B010
+
+    return restore
 
 
 def node_cpus(ray: Any) -> list[int]:

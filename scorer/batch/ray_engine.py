@@ -28,7 +28,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from features.media.errors import ConfigError, VidscoreError
@@ -96,7 +96,6 @@ class Slot:
     ready: bool = False
     task: Task | None = None
     host: str = ""
-    since: float = field(default_factory=time.monotonic)
 
 
 class Fleet:
@@ -111,6 +110,7 @@ class Fleet:
         self.versions: dict[str, Any] | None = None
         self.start_failures = 0
         self.last_ready = time.monotonic()
+        self.restarts: list[float] = []  # when to start actors whose predecessors died while starting
 
     def _start(self) -> Slot:
         actor = self.remote.remote(self.factory, self.options, self.threads)
@@ -134,7 +134,7 @@ class Fleet:
 
     def submit(self, slot: Slot, task: Task) -> None:
         task.started_at, task.started = utc_now(), time.monotonic()
-        slot.task, slot.since = task, task.started
+        slot.task = task
         slot.ref = slot.actor.score.remote(task.item.path, task.options, task.sha256)
 
     def wait_versions(self, stop: StopFlag) -> dict[str, Any] | None:
@@ -149,6 +149,10 @@ class Fleet:
         A lost actor's reply is ("retry",) while the video has attempts left.
         """
         ray = self.ray
+        now = time.monotonic()
+        for due in [t for t in self.restarts if t <= now]:
+            self.restarts.remove(due)
+            self.slots.append(self._start())
         waiting = {s.ref: s for s in self.slots if s.ref is not None}
         done: list[Any] = []
         if waiting:
@@ -209,9 +213,15 @@ class Fleet:
     def _lost(self, slot: Slot, exc: Exception) -> list[tuple[Slot, Task, tuple[Any, ...]]]:
         task, slot.task = slot.task, None
         if not slot.ready:
+            # Before any actor started, repeated deaths mean the pipeline cannot start: stop. Later they mean
+            # a node went away under a starting actor: start another after a pause (1, 2, 4 ... 30 s).
             self.start_failures += 1
-            if self.start_failures >= MAX_START_FAILURES:
+            if self.versions is None and self.start_failures >= MAX_START_FAILURES:
                 raise VidscoreError(f"Ray actors keep dying while starting ({_first_line(exc)}).")
+            self.kill(slot)
+            self.slots.remove(slot)
+            self.restarts.append(time.monotonic() + min(30.0, 2.0 ** min(self.start_failures - 1, 5)))
+            return []
         self.replace(slot)
         if task is None:
             return []
@@ -292,5 +302,6 @@ def _score_all(todo: list[Task], fleet: Fleet, recorder: Recorder, timeout_s: fl
             for _slot, done, reply in fleet.wait(timeout_s + KILL_GRACE_S):
                 if reply[0] == "retry":
                     queue.appendleft(done)  # next free actor, before anything else
+                    recorder.summary.retried += 1
                 else:
                     recorder.reply(done, reply)

@@ -51,6 +51,7 @@ class BatchSummary:
     score_sums: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
     interrupted: bool = False
     elapsed_s: float = 0.0
+    retried: int = 0  # videos started again because their worker died (the Ray engine)
 
     @property
     def failed_total(self) -> int:
@@ -70,6 +71,8 @@ class BatchSummary:
             ("failed", str(self.failed_total)),
         ]
         rows += [(f"  failed: {code}", str(n)) for code, n in sorted(self.failed.items())]
+        if self.retried:
+            rows.append(("retried (worker died)", str(self.retried)))
         rows += [(f"mean {d}", "-" if m is None else f"{m:.1f}") for d, m in self.mean_scores().items()]
         rows += [("elapsed", f"{self.elapsed_s:.1f} s"), ("videos/minute", f"{rate:.1f}")]
         if self.interrupted:
