@@ -4,7 +4,8 @@ Without ``--address`` the run starts its own single-node Ray and stops it at the
 bound to 127.0.0.1 only (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``: Ray otherwise
 registers the node at the machine's network address even when asked for loopback),
 with a token for this process (``RAY_AUTH_MODE=token``, the token in the environment,
-nothing written to ``~/.ray``), no dashboard and no usage reporting. ``--address auto``
+nothing written to ``~/.ray``), no dashboard, no usage reporting, no idle prestarted
+workers, and its session folder (logs) in a temp folder removed at the end. ``--address auto``
 (or ``HOST:PORT``) joins a running cluster as it is configured (its own token and
 settings, from the environment as for any Ray driver).
 
@@ -20,6 +21,8 @@ import importlib.util
 import logging
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,7 +98,10 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def private_environment() -> dict[str, str]:
     """Environment of the private local Ray: loopback only, token auth with this process's token, no usage stats."""
-    env = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+    env = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0",
+           # no idle default workers: the actors run in workers of their own (their runtime env), so prestarted
+           # ones would only take memory and CPU from them
+           "RAY_enable_worker_prestart": "0", "RAY_prestart_worker_first_driver": "0"}
     if "RAY_AUTH_MODE" not in os.environ:
         env["RAY_AUTH_MODE"] = "token"
         if not os.environ.get("RAY_AUTH_TOKEN") and not os.environ.get("RAY_AUTH_TOKEN_PATH"):
@@ -118,22 +124,29 @@ def ray_runtime(address: str | None, cpus: int) -> Iterator[Any]:
         if ray.is_initialized():
             raise ConfigError("a Ray driver is already connected in this process; vidscore starts its own.")
         quiet = {"log_to_driver": False, "logging_level": logging.WARNING, "runtime_env": runtime_env() or None}
+        # the private Ray's sessions and logs live in a folder of the run's own, removed afterwards
+        scratch = tempfile.mkdtemp(prefix="vidscore-ray-") if private else None
         try:
-            if private:
-                ray.init(address="local", num_cpus=cpus, include_dashboard=False, _node_ip_address="127.0.0.1",
-                         object_store_memory=PRIVATE_OBJECT_STORE_BYTES, namespace="vidscore", **quiet)
-            else:
-                ray.init(address=address, namespace="vidscore", **quiet)
-        except (ConnectionError, ValueError, RuntimeError, ray.exceptions.RayError) as exc:
-            where = "start a local Ray" if private else f"join the Ray cluster at {address}"
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ConfigError(f"cannot {where}: {reason}") from None
-        restore = _notices_to_stderr()
-        try:
-            yield ray
+            try:
+                if private:
+                    ray.init(address="local", num_cpus=cpus, include_dashboard=False, _node_ip_address="127.0.0.1",
+                             object_store_memory=PRIVATE_OBJECT_STORE_BYTES, namespace="vidscore", _temp_dir=scratch,
+                             **quiet)
+                else:
+                    ray.init(address=address, namespace="vidscore", **quiet)
+            except (ConnectionError, ValueError, RuntimeError, ray.exceptions.RayError) as exc:
+                where = "start a local Ray" if private else f"join the Ray cluster at {address}"
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise ConfigError(f"cannot {where}: {reason}") from None
+            restore = _notices_to_stderr()
+            try:
+                yield ray
+            finally:
+                ray.shutdown()
+                restore()
         finally:
-            ray.shutdown()
-            restore()
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _notices_to_stderr() -> Callable[[], None]:
