@@ -103,6 +103,24 @@ def test_ray_timeout_and_dead_actor_cost_only_their_video(tmp_path: Path, monkey
     assert by_name["clip0.mp4"].error_code == "timeout" and "longer than 1 s" in by_name["clip0.mp4"].error_message
     assert "died (2 attempts" in by_name["clip2.mp4"].error_message
     assert by_name["clip1.mp4"].compliance_flag is True and by_name["clip3.mp4"].compliance_flag is False
+    assert private_ray_processes() == [], "the private Ray outlived its run"
+
+
+def private_ray_processes(limit_s: float = 15.0) -> list[str]:
+    """Command lines of processes still running from a private Ray's session folder (vidscore-ray-*)."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        left = []
+        for entry in Path("/proc").iterdir():
+            try:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "vidscore-ray-" in cmd:
+                left.append(cmd[:200])
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.5)
 
 
 def test_engine_ray_without_ray_names_the_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
