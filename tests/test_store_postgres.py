@@ -10,6 +10,7 @@ import csv
 import json
 import multiprocessing
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +94,13 @@ def test_database_urls_are_checked_and_never_print_a_password(pg_url: str, postg
         assert store.integrity_ok()
 
 
-def _writer(url: str, writer: int, shared: int, own: int) -> int:
-    """One of several processes writing at once: ``shared`` keys every writer writes, ``own`` keys of its own."""
-    with open_store(url) as store:  # the schema is created by whichever writer comes first
-        for n in range(shared):
-            put(store, f"/shared{n}.mp4", f"sha-s{n}", result=fake_result(f"sha-s{n}", float(writer)))
-        for n in range(own):
-            put(store, f"/w{writer}-{n}.mp4", f"sha-w{writer}-{n}", error_code="empty", error_message="empty file")
-    return writer
-
-
 def test_many_writers_at_once_leave_one_row_per_key(pg_url: str) -> None:
-    writers, shared, own = 6, 30, 10
+    from pgwriter import write
+
+    writers, shared, own = 6, 100, 20
+    start_at = time.time() + 8.0  # every writer started (spawned, imported) by then, even on a loaded machine
     with multiprocessing.get_context("spawn").Pool(writers) as pool:
-        done = pool.starmap(_writer, [(pg_url, w, shared, own) for w in range(writers)])
+        done = pool.starmap(write, [(pg_url, w, shared, own, start_at) for w in range(writers)])
     assert sorted(done) == list(range(writers))
     with open_store(pg_url, create=False) as store:
         assert store.count() == shared + writers * own
@@ -192,8 +186,6 @@ def test_sqlite_store_is_still_a_plain_file(tmp_path: Path) -> None:
 
 def test_serve_keeps_results_in_postgres(pg_url: str, tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
-    import time
-
     from fastapi.testclient import TestClient
     from mediagen import write_video
 
