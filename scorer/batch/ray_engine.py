@@ -23,6 +23,7 @@ actor's (another vidscore on some node) is dropped, so every row is keyed right.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -83,8 +84,11 @@ class ScoringActor:
         return self.info
 
     def score(self, path: str, options: ScoreOptions, sha256: str) -> tuple[Any, ...]:
+        """Score one video; then collect garbage, as the local workers do, so that memory stays flat."""
         assert self.pipeline is not None
-        return score_task(self.pipeline, path, options, sha256)
+        reply = score_task(self.pipeline, path, options, sha256)
+        gc.collect()
+        return reply
 
 
 @dataclass
