@@ -137,6 +137,21 @@ def test_engine_ray_without_ray_names_the_install(tmp_path: Path, monkeypatch: p
     assert not (tmp_path / "s.db").exists()
 
 
+@pytest.mark.models
+def test_cli_batch_engine_ray(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from scorer.cli import main
+
+    make_videos(tmp_path / "in", 1, seconds=2.0)
+    (tmp_path / "in" / "text.mp4").write_text("hello", encoding="utf-8")
+    store = tmp_path / "s.db"
+    assert main(["batch", str(tmp_path / "in"), "--out", str(store), "--engine", "ray", "--workers", "1",
+                 "--no-progress"]) == 1  # one video failed
+    captured = capsys.readouterr()
+    assert "failed: not_media" in captured.out and "scored                      1" in captured.out
+    assert "Traceback" not in captured.err
+    assert private_ray_processes() == []
+
+
 # -- two nodes in two network namespaces ----------------------------------------------------------
 
 DRIVER = textwrap.dedent(
