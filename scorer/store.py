@@ -1,6 +1,9 @@
 """The batch results store: an embedded SQLite database with one row per scored (or failed) video.
 
-Written by ``vidscore batch``, read by ``vidscore export`` and ``vidscore rank``.
+Written by ``vidscore batch``, read by ``vidscore export``, ``rank``, ``report`` and ``serve``. This module
+also holds what every store shares (the key, the column values, :class:`StoredVideo`);
+:mod:`scorer.store_postgres` writes the same schema to PostgreSQL and :func:`scorer.stores.open_store`
+picks the implementation from the ``--out``/``STORE`` argument.
 
 A row is keyed by the video's content hash (SHA-256 of the file bytes) plus a
 *versions key*: a digest of everything that determines the result, i.e.
@@ -86,6 +89,53 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def store_row(
+    *,
+    path: str,
+    sha256: str,
+    versions: dict[str, Any],
+    options: dict[str, Any],
+    metadata: dict[str, Any],
+    started_at: str,
+    elapsed_s: float,
+    result: dict[str, Any] | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one stored video (every store writes these columns, in this order).
+
+    Give either ``result`` (a scored video) or ``error_code`` + ``error_message`` (a failure).
+    """
+    if (result is None) == (error_code is None):
+        raise ValueError("give either result or error_code, not both or neither")
+    scores = result["scores"] if result else {}
+    niche = (result or {}).get("niche") or {}
+    top = niche.get("top") or []
+    flag = compliance_flag(result) if result else None
+    row = {
+        "path": path,
+        "sha256": sha256,
+        "versions_key": versions_key(versions, options),
+        "versions_json": json.dumps(versions, sort_keys=True, ensure_ascii=False),
+        "options_json": json.dumps(options, sort_keys=True, ensure_ascii=False, default=str),
+        "metadata_json": json.dumps(metadata, ensure_ascii=False, default=str),
+        "status": "scored" if result else "failed",
+        "quality": scores.get("quality"),
+        "immersion": scores.get("immersion"),
+        "persuasion": scores.get("persuasion"),
+        "compliance_flag": None if flag is None else int(flag),
+        "target_niche": options.get("niche") or None,
+        "detected_niche": top[0]["id"] if top else None,
+        "result_json": json.dumps(result, ensure_ascii=False) if result else None,
+        "error_code": error_code,
+        "error_message": error_message,
+        "started_at": started_at,
+        "finished_at": utc_now(),
+        "elapsed_s": round(elapsed_s, 3),
+    }
+    return row
+
+
 @dataclass(frozen=True)
 class StoredVideo:
     """One row of the store (``result`` is the full JSON result, None for failures)."""
@@ -144,6 +194,11 @@ class ResultStore:
         except sqlite3.DatabaseError as exc:
             raise ConfigError(f"{self.path}: not a vidscore results store ({exc}).") from None
 
+    @property
+    def location(self) -> str:
+        """Where the store is (its file path), for messages."""
+        return str(self.path)
+
     def _check_format(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -188,33 +243,9 @@ class ResultStore:
 
         Give either ``result`` (a scored video) or ``error_code`` + ``error_message`` (a failure).
         """
-        if (result is None) == (error_code is None):
-            raise ValueError("give either result or error_code, not both or neither")
-        scores = result["scores"] if result else {}
-        niche = (result or {}).get("niche") or {}
-        top = niche.get("top") or []
-        flag = compliance_flag(result) if result else None
-        row = {
-            "path": path,
-            "sha256": sha256,
-            "versions_key": versions_key(versions, options),
-            "versions_json": json.dumps(versions, sort_keys=True, ensure_ascii=False),
-            "options_json": json.dumps(options, sort_keys=True, ensure_ascii=False, default=str),
-            "metadata_json": json.dumps(metadata, ensure_ascii=False, default=str),
-            "status": "scored" if result else "failed",
-            "quality": scores.get("quality"),
-            "immersion": scores.get("immersion"),
-            "persuasion": scores.get("persuasion"),
-            "compliance_flag": None if flag is None else int(flag),
-            "target_niche": options.get("niche") or None,
-            "detected_niche": top[0]["id"] if top else None,
-            "result_json": json.dumps(result, ensure_ascii=False) if result else None,
-            "error_code": error_code,
-            "error_message": error_message,
-            "started_at": started_at,
-            "finished_at": utc_now(),
-            "elapsed_s": round(elapsed_s, 3),
-        }
+        row = store_row(path=path, sha256=sha256, versions=versions, options=options, metadata=metadata,
+                        started_at=started_at, elapsed_s=elapsed_s, result=result, error_code=error_code,
+                        error_message=error_message)
         columns = ", ".join(row)
         placeholders = ", ".join(f":{name}" for name in row)
         updates = ", ".join(f"{name} = excluded.{name}" for name in row if name not in ("sha256", "versions_key"))
@@ -247,7 +278,7 @@ class ResultStore:
         cursor = self._db.execute(query, {"status": status})
         names = [d[0] for d in cursor.description]
         for values in cursor:
-            yield _row(dict(zip(names, values)))
+            yield stored_video(dict(zip(names, values)))
 
     def find(self, sha256: str) -> StoredVideo | None:
         """The scored row of the video with this content hash finished last (None when there is none)."""
@@ -256,7 +287,7 @@ class ResultStore:
             (sha256,))
         names = [d[0] for d in cursor.description]
         values = cursor.fetchone()
-        return None if values is None else _row(dict(zip(names, values)))
+        return None if values is None else stored_video(dict(zip(names, values)))
 
     def recent(self, limit: int = 50) -> list[StoredVideo]:
         """The ``limit`` rows finished last, newest first (scored and failed)."""
@@ -264,7 +295,7 @@ class ResultStore:
             raise ValueError(f"limit must be at least 1, got {limit}")
         cursor = self._db.execute("SELECT * FROM videos ORDER BY finished_at DESC, id DESC LIMIT ?", (limit,))
         names = [d[0] for d in cursor.description]
-        return [_row(dict(zip(names, values))) for values in cursor]
+        return [stored_video(dict(zip(names, values))) for values in cursor]
 
     def count(self) -> int:
         """Number of rows (all versions)."""
@@ -284,7 +315,8 @@ class ResultStore:
         self.close()
 
 
-def _row(raw: dict[str, Any]) -> StoredVideo:
+def stored_video(raw: dict[str, Any]) -> StoredVideo:
+    """A :class:`StoredVideo` from one row of the ``videos`` table as a column -> value dict."""
     flag = raw["compliance_flag"]
     return StoredVideo(
         id=raw["id"],

@@ -22,3 +22,28 @@ def realdata() -> Path:
     if not (path / "MANIFEST.md").is_file():
         pytest.skip(f"real data not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server for the session (unix socket only), from Debian's packages (.ci/run installs them)."""
+    pytest.importorskip("psycopg", reason="psycopg 3 is not installed (pip install 'vidscore[postgres]')")
+    from pgserver import PostgresServer, postgres_bindir
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+    except Exception as exc:  # noqa: BLE001 - the reason, then skip
+        server.stop()
+        pytest.skip(f"cannot start a private PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server) -> str:
+    """URL of a fresh, empty database on the session's PostgreSQL server."""
+    return postgres_server.new_database()

@@ -21,7 +21,7 @@ KEY_METADATA = ("description",)
 
 def options_for(item: BatchItem, base: ScoreOptions) -> ScoreOptions:
     """``base`` with this item's manifest values for title, product, niche and creator_niche, and its metadata."""
-    overrides = {k: str(item.metadata[k]) for k in OPTION_COLUMNS if k in item.metadata}
+    overrides: dict[str, Any] = {k: str(item.metadata[k]) for k in OPTION_COLUMNS if k in item.metadata}
     return dataclasses.replace(base, metadata={**base.metadata, **item.metadata}, **overrides)
 
 

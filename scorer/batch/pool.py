@@ -33,7 +33,8 @@ _POLL_S = 0.5
 
 @dataclass
 class Task:
-    """One video handed to a worker: its content hash, options, and when it started (UTC text, monotonic s)."""
+    """One video handed to a worker: its content hash, options, when it started (UTC text, monotonic s), and
+    how many of its workers died under it (the Ray engine retries it once)."""
 
     item: BatchItem
     sha256: str
@@ -41,6 +42,7 @@ class Task:
     key_options: dict[str, Any]
     started_at: str = ""
     started: float = 0.0
+    attempts: int = 0
 
 
 class Worker:
@@ -114,8 +116,10 @@ class WorkerPool:
             worker = waiting[ready]
             if worker not in self.workers:
                 continue  # replaced earlier in this loop
+            message: Any = None
             try:
-                message = worker.conn.recv() if ready is worker.conn else None
+                if ready is worker.conn:
+                    message = self._recv(worker)
             except (EOFError, OSError):
                 message = None
             if message is None:
@@ -141,6 +145,10 @@ class WorkerPool:
                     )
                     self.replace(worker)
         return finished
+
+    @staticmethod
+    def _recv(worker: Worker) -> Any:
+        return worker.conn.recv()
 
     def _dead(self, worker: Worker) -> list[tuple[Worker, tuple[Any, ...]]]:
         worker.process.join(timeout=5.0)

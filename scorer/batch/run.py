@@ -31,11 +31,12 @@ from scorer.batch.pool import KILL_GRACE_S, Task, WorkerPool
 from scorer.batch.signals import StopFlag
 from scorer.batch.worker import default_workers
 from scorer.rubric import DIMENSIONS
-from scorer.store import ResultStore, utc_now, versions_key
+from scorer.store import utc_now, versions_key
 
 if TYPE_CHECKING:
     from scorer.options import ScoreOptions
     from scorer.pipeline import Pipeline
+    from scorer.stores import Store
 
 
 @dataclass
@@ -50,6 +51,7 @@ class BatchSummary:
     score_sums: dict[str, float] = field(default_factory=lambda: {d: 0.0 for d in DIMENSIONS})
     interrupted: bool = False
     elapsed_s: float = 0.0
+    retried: int = 0  # videos started again because their worker died (the Ray engine)
 
     @property
     def failed_total(self) -> int:
@@ -69,6 +71,8 @@ class BatchSummary:
             ("failed", str(self.failed_total)),
         ]
         rows += [(f"  failed: {code}", str(n)) for code, n in sorted(self.failed.items())]
+        if self.retried:
+            rows.append(("retried (worker died)", str(self.retried)))
         rows += [(f"mean {d}", "-" if m is None else f"{m:.1f}") for d, m in self.mean_scores().items()]
         rows += [("elapsed", f"{self.elapsed_s:.1f} s"), ("videos/minute", f"{rate:.1f}")]
         if self.interrupted:
@@ -78,7 +82,7 @@ class BatchSummary:
 
 def run_batch(
     items: list[BatchItem],
-    store: ResultStore,
+    store: Store,
     base_options: ScoreOptions,
     factory: Callable[[], Pipeline],
     workers: int | None = None,
@@ -104,27 +108,19 @@ def run_batch(
         retry_failed: with ``resume``, score again the videos stored as failed.
         progress: show progress bars (None: only on a terminal).
     """
-    if not isinstance(worker_threads, int) or worker_threads < 1:
-        raise ValueError(f"worker_threads must be an integer >= 1, got {worker_threads!r}")
+    timeout_s = check_run(items, base_options, workers, worker_threads, timeout_s)
     workers = default_workers(worker_threads) if workers is None else workers
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
-    timeout_s = base_options.limits.timeout_s if timeout_s is None else timeout_s
-    if not timeout_s > 0:
-        raise ValueError(f"timeout_s must be > 0 seconds, got {timeout_s!r}")
-    if not items:
-        raise ValueError("items must not be empty")
     summary = BatchSummary(inputs=len(items))
     clock = time.monotonic()
     with StopFlag() as stop:
         pool = WorkerPool(factory, base_options, min(workers, len(items)), worker_threads)
         try:
-            hashed = _hash_all(items, stop, progress)
+            hashed = hash_all(items, stop, progress)
             versions = pool.versions(stop)
             if versions is not None and not stop.stopped:
                 extractor_options = dict(getattr(factory, "extractor_options", {}))
-                todo = _plan(items, hashed, base_options, extractor_options, versions, store, resume, retry_failed, summary)
-                _score_all(todo, pool, store, versions, timeout_s, stop, summary, progress)
+                todo = plan(items, hashed, base_options, extractor_options, versions, store, resume, retry_failed, summary)
+                _score_all(todo, pool, Recorder(store, versions, summary, len(todo), progress), timeout_s, stop)
         finally:
             pool.close()
         summary.interrupted = stop.stopped
@@ -132,7 +128,23 @@ def run_batch(
     return summary
 
 
-def _hash_all(items: list[BatchItem], stop: StopFlag, progress: bool | None) -> list[str | MissingFileError]:
+def check_run(items: list[BatchItem], base_options: ScoreOptions, workers: int | None, worker_threads: int,
+              timeout_s: float | None) -> float:
+    """Check the run's parameters (``ValueError`` naming the bad one); returns the per-video timeout in seconds."""
+    if not isinstance(worker_threads, int) or worker_threads < 1:
+        raise ValueError(f"worker_threads must be an integer >= 1, got {worker_threads!r}")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+    timeout_s = base_options.limits.timeout_s if timeout_s is None else timeout_s
+    if not timeout_s > 0:
+        raise ValueError(f"timeout_s must be > 0 seconds, got {timeout_s!r}")
+    if not items:
+        raise ValueError("items must not be empty")
+    return timeout_s
+
+
+def hash_all(items: list[BatchItem], stop: StopFlag, progress: bool | None) -> list[str | MissingFileError]:
+    """SHA-256 of every input (read once, here), or the error that made it unreadable; stops early on ``stop``."""
     hashed: list[str | MissingFileError] = []
     for item in tqdm(items, desc="hashing", unit="file", leave=False, disable=None if progress is None else not progress):
         if stop.stopped:
@@ -144,18 +156,18 @@ def _hash_all(items: list[BatchItem], stop: StopFlag, progress: bool | None) -> 
     return hashed
 
 
-def _plan(
+def plan(
     items: list[BatchItem],
     hashed: list[str | MissingFileError],
     base_options: ScoreOptions,
     extractor_options: dict[str, Any],
     versions: dict[str, Any],
-    store: ResultStore,
+    store: Store,
     resume: bool,
     retry_failed: bool,
     summary: BatchSummary,
 ) -> list[Task]:
-    """Tasks still to score; unreadable files are recorded as failed right away."""
+    """Tasks still to score, largest file first; unreadable files are recorded as failed right away."""
     done = store.done_keys(include_failed=not retry_failed) if resume else {}
     seen: set[tuple[str, str]] = set()
     todo: list[Task] = []
@@ -179,10 +191,10 @@ def _plan(
             summary.failed[sha.code] += 1
             continue
         todo.append(Task(item, sha, options, keyed))
-    return _largest_first(todo)
+    return largest_first(todo)
 
 
-def _largest_first(todo: list[Task]) -> list[Task]:
+def largest_first(todo: list[Task]) -> list[Task]:
     """Tasks ordered by file size, largest first (input order among equals).
 
     Long videos started last would leave the other workers idle while one finishes;
@@ -198,34 +210,50 @@ def _largest_first(todo: list[Task]) -> list[Task]:
     return sorted(todo, key=size, reverse=True)
 
 
-def _score_all(
-    todo: list[Task],
-    pool: WorkerPool,
-    store: ResultStore,
-    versions: dict[str, Any],
-    timeout_s: float,
-    stop: StopFlag,
-    summary: BatchSummary,
-    progress: bool | None,
-) -> None:
-    queue = deque(todo)
-    bar = tqdm(total=len(todo), desc="scoring", unit="video", disable=None if progress is None else not progress)
+class Recorder:
+    """Writes each finished video to the store (one transaction), counts it in the summary, moves the bar."""
 
-    def record(task: Task, result: dict[str, Any] | None, code: str | None = None, message: str | None = None) -> None:
+    def __init__(self, store: Store, versions: dict[str, Any], summary: BatchSummary, total: int,
+                 progress: bool | None) -> None:
+        self.store, self.versions, self.summary = store, versions, summary
+        self.bar = tqdm(total=total, desc="scoring", unit="video", disable=None if progress is None else not progress)
+
+    def __enter__(self) -> Recorder:  # noqa: PYI034 - Self needs Python 3.11; requires-python is 3.10
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+    def record(self, task: Task, result: dict[str, Any] | None, code: str | None = None,
+               message: str | None = None) -> None:
+        """Store ``task``'s result, or its failure ``code`` and one-line ``message``."""
+        summary = self.summary
         sha = result["video"]["sha256"] if result else task.sha256  # what was scored, if the file changed meanwhile
-        store.put(path=task.item.path, sha256=sha, versions=versions, options=task.key_options,
-                  metadata=task.item.metadata, started_at=task.started_at,
-                  elapsed_s=time.monotonic() - task.started, result=result, error_code=code, error_message=message)
+        self.store.put(path=task.item.path, sha256=sha, versions=self.versions, options=task.key_options,
+                       metadata=task.item.metadata, started_at=task.started_at,
+                       elapsed_s=time.monotonic() - task.started, result=result, error_code=code, error_message=message)
         if result is not None:
             summary.scored += 1
             for d in DIMENSIONS:
                 summary.score_sums[d] += float(result["scores"][d])
         else:
             summary.failed[code or "error"] += 1
-        bar.update(1)
-        bar.set_postfix(failed=summary.failed_total, refresh=False)
+        self.bar.update(1)
+        self.bar.set_postfix(failed=summary.failed_total, refresh=False)
 
-    with bar:
+    def reply(self, task: Task, message: tuple[Any, ...]) -> None:
+        """Record a worker's reply: ("ok", result JSON text), ("error", code, message) or (code, message)."""
+        if message[0] == "ok":
+            self.record(task, json.loads(message[1]))
+        elif message[0] == "error":
+            self.record(task, None, message[1], message[2])
+        else:  # "timeout" or "crashed", from the pool
+            self.record(task, None, message[0], message[1])
+
+
+def _score_all(todo: list[Task], pool: WorkerPool, recorder: Recorder, timeout_s: float, stop: StopFlag) -> None:
+    queue = deque(todo)
+    with recorder:
         while (queue or pool.busy()) and not stop.stopped:
             for worker in pool.idle():
                 if not queue:
@@ -239,15 +267,10 @@ def _score_all(
                     pool.replace(worker)
                     queue.appendleft(task)
             for worker, message in pool.wait(timeout_s + KILL_GRACE_S, stop):
-                task = worker.task
-                worker.task = None
-                if task is None:
-                    continue
-                if message[0] == "ok":
-                    record(task, json.loads(message[1]))
-                elif message[0] == "error":
-                    record(task, None, message[1], message[2])
-                else:  # "timeout" or "crashed", from the pool
-                    record(task, None, message[0], message[1])
+                done, worker.task = worker.task, None
+                if done is not None:
+                    recorder.reply(done, message)
 
 
+# the old private name, kept for callers that imported it
+_largest_first = largest_first

@@ -56,7 +56,7 @@ class PipelineSpec:
         return Pipeline(extractors=chosen, extractor_options=self.extractor_options)
 
 
-def _pin(cores: frozenset[int]) -> int:
+def pin(cores: frozenset[int]) -> int:
     """Run this worker on ``cores`` only and keep its math libraries to as many threads (before they load).
 
     Returns the thread count. Thread pools sized from the process's CPU affinity
@@ -85,16 +85,11 @@ def worker_main(
     conn: Any, factory: Callable[[], Pipeline], options: ScoreOptions, cores: frozenset[int], parent_pid: int
 ) -> None:
     """Worker loop: build the pipeline once, report its versions for ``options``, then score tasks until told to stop."""
-    threads = _pin(cores)
+    threads = pin(cores)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     _watch_parent(parent_pid)
     try:
-        pipeline = factory()
-        import cv2  # loaded by the pipeline already
-        from threadpoolctl import threadpool_limits
-
-        cv2.setNumThreads(threads)
-        threadpool_limits(threads)  # BLAS/OpenMP pools loaded before the pinning (numpy comes in with the task)
+        pipeline = build_pipeline(factory, threads)
         conn.send(("ready", pipeline_versions(pipeline, options)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         conn.send(("init_error", f"{type(exc).__name__}: {exc}"))
@@ -107,19 +102,35 @@ def worker_main(
         if task is None:
             return
         path, options, sha256 = task
-        try:
-            result = pipeline.score(path, options, progress=False, sha256=sha256)  # hashed once, by the parent
-            reply: tuple[Any, ...] = ("ok", json.dumps(result.to_json()))
-        except VidscoreError as exc:
-            reply = ("error", exc.code, exc.message)
-        except Exception as exc:  # noqa: BLE001 - one bad video must not stop the worker
-            reply = ("error", "internal", f"{path}: internal error: {type(exc).__name__}: {exc}")
+        reply = score_task(pipeline, path, options, sha256)
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
         del reply
         gc.collect()
+
+
+def build_pipeline(factory: Callable[[], Pipeline], threads: int) -> Pipeline:
+    """``factory()``, then OpenCV and the BLAS/OpenMP pools kept to ``threads`` (those loaded before the pinning)."""
+    pipeline = factory()
+    import cv2  # loaded by the pipeline already
+    from threadpoolctl import threadpool_limits
+
+    cv2.setNumThreads(threads)
+    threadpool_limits(threads)  # numpy comes in with the task
+    return pipeline
+
+
+def score_task(pipeline: Pipeline, path: str, options: ScoreOptions, sha256: str) -> tuple[Any, ...]:
+    """Score one video; the reply every engine sends back: ("ok", result JSON text) or ("error", code, message)."""
+    try:
+        result = pipeline.score(path, options, progress=False, sha256=sha256)  # hashed once, by the driver
+        return ("ok", json.dumps(result.to_json()))
+    except VidscoreError as exc:
+        return ("error", exc.code, exc.message)
+    except Exception as exc:  # noqa: BLE001 - one bad video must not stop the worker
+        return ("error", "internal", f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
 def usable_cores() -> list[int]:
@@ -141,3 +152,36 @@ def core_sets(workers: int, threads: int) -> list[frozenset[int]]:
     return [frozenset(cores[(w * threads + t) % len(cores)] for t in range(threads)) for w in range(workers)]
 
 
+
+
+def claim_cores(threads: int) -> tuple[frozenset[int], list[int]]:
+    """``threads`` usable cores no other vidscore worker on this machine holds, and the open lock files holding them.
+
+    For workers that nobody hands cores to (Ray actors): each core has a lock file under
+    the temp folder, held with ``flock`` for the life of the process (the kernel drops it
+    when the process dies, however it dies). When fewer are free, the least-used cores
+    are shared, as the local pool's wrap-round does.
+    """
+    import fcntl
+    import tempfile
+
+    folder = os.path.join(tempfile.gettempdir(), f"vidscore-cores-{os.getuid()}")
+    os.makedirs(folder, exist_ok=True)
+    cores = usable_cores()
+    held: list[int] = []
+    chosen: list[int] = []
+    for core in cores:
+        if len(chosen) == threads:
+            break
+        fd = os.open(os.path.join(folder, f"{core}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        held.append(fd)
+        chosen.append(core)
+    spare = [c for c in cores if c not in chosen]
+    while len(chosen) < min(threads, len(cores)) and spare:
+        chosen.append(spare.pop(os.getpid() % len(spare)))
+    return frozenset(chosen), held

@@ -44,10 +44,11 @@ def ranked(videos: list[Any], by: str, niche: str | None, top: int) -> list[tupl
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="K",
               help="how many videos to list")
 def command(store: str, by: str, niche: str | None, top: int) -> int:
-    """Rank the scored videos of STORE (written by 'vidscore batch') and show each one's top reason."""
-    from scorer.store import ResultStore
+    """Rank the scored videos of STORE (written by 'vidscore batch': an SQLite file or a postgresql:// URL) and
+    show each one's top reason."""
+    from scorer.stores import open_store, shown
 
-    with ResultStore(store, create=False) as results:
+    with open_store(store, create=False) as results:
         videos = list(results.rows(status="scored"))
     rows = [
         (
@@ -63,7 +64,7 @@ def command(store: str, by: str, niche: str | None, top: int) -> int:
     ]
     if not rows:
         where = f" in niche {niche!r}" if niche else ""
-        print(f"no scored videos{where} in {store}")
+        print(f"no scored videos{where} in {shown(store)}")
         return 0
     print_table(("#", by, "Q/I/P", "niche", "compliance", "path", "top reason"), rows)
     return 0

@@ -19,7 +19,8 @@ from scorer.commands.common import examples, extractor_options_from, speech_lang
 ))
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to bind")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0: any free port)")
-@click.option("--store", metavar="PATH", help="results store (default: DATA_DIR/results.db)")
+@click.option("--store", metavar="PATH|URL",
+              help="results store: an SQLite file or a postgresql:// URL (default: DATA_DIR/results.db)")
 @click.option("--data-dir", metavar="DIR", help="the server's folder for uploads and reports "
               "(default: $VIDSCORE_SERVE_DIR or ~/.local/share/vidscore/serve)")
 @click.option("--max-upload-mb", type=float, default=500.0, show_default=True, metavar="MB", help="largest upload accepted")
@@ -46,6 +47,7 @@ def command(host: str, port: int, store: str | None, data_dir: str | None, max_u
     from pathlib import Path
 
     from scorer.service.config import ServeConfig, default_data_dir, read_token
+    from scorer.stores import shown
 
     try:
         import uvicorn
@@ -56,11 +58,11 @@ def command(host: str, port: int, store: str | None, data_dir: str | None, max_u
                           "pip install 'vidscore[serve]'.") from None
     config = ServeConfig(
         token=None if no_auth else read_token(token_file), no_auth=no_auth, host=host, port=port,
-        data_dir=Path(data_dir) if data_dir else default_data_dir(), store=Path(store) if store else None,
+        data_dir=Path(data_dir) if data_dir else default_data_dir(), store=store or None,
         max_upload_mb=max_upload_mb, jobs=jobs, queue=queue_size, timeout_s=timeout, keep_uploads=keep_uploads,
         extractor_options=extractor_options_from(params),
     )
-    print(f"vidscore serve: http://{host}:{port}/ (data in {config.data_dir}, store {config.store_path}, "
+    print(f"vidscore serve: http://{host}:{port}/ (data in {config.data_dir}, store {shown(config.store_location)}, "
           f"{jobs} job(s), auth {'off' if no_auth else 'bearer token'})", file=sys.stderr)
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
     return 0

@@ -45,21 +45,25 @@ def _read_json_results(path: Path) -> list[dict[str, Any]]:
 
 
 def load_results(inputs: Sequence[str]) -> list[dict[str, Any]]:
-    """Every scored result in ``inputs`` (result JSON/JSONL files or batch stores), in input order.
+    """Every scored result in ``inputs`` (result JSON/JSONL files, batch store files or postgresql:// URLs), in input order.
 
     ConfigError naming the input when one is missing or is neither kind.
     """
-    from scorer.store import ResultStore
+    from scorer.stores import is_database_url, open_store
 
     results: list[dict[str, Any]] = []
     for name in inputs:
+        if is_database_url(name):
+            with open_store(name, create=False) as store:
+                results += [v.result for v in store.rows(status="scored") if v.result]
+            continue
         path = Path(name)
         if not path.is_file():
             raise ConfigError(f"{path}: no such result file or results store.")
         with path.open("rb") as handle:
             magic = handle.read(len(SQLITE_MAGIC))
         if magic == SQLITE_MAGIC:
-            with ResultStore(str(path), create=False) as store:
+            with open_store(str(path), create=False) as store:
                 results += [v.result for v in store.rows(status="scored") if v.result]
         else:
             results += _read_json_results(path)

@@ -227,21 +227,21 @@ def _sha256(upload: Upload) -> str:
 
 
 def _find(config: ServeConfig, sha256: str) -> dict[str, Any] | None:
-    from scorer.store import ResultStore
+    from scorer.stores import open_store, store_exists
 
-    if not config.store_path.is_file():
+    if not store_exists(config.store_location):
         return None
-    with ResultStore(config.store_path, create=False) as store:
+    with open_store(config.store_location, create=False) as store:
         stored = store.find(sha256)
     return None if stored is None else stored.result
 
 
 def _recent(config: ServeConfig, limit: int) -> list[dict[str, Any]]:
-    from scorer.store import ResultStore
+    from scorer.stores import open_store, store_exists
 
-    if not config.store_path.is_file():
+    if not store_exists(config.store_location):
         return []
-    with ResultStore(config.store_path, create=False) as store:
+    with open_store(config.store_location, create=False) as store:
         rows = store.recent(limit)
     return [{"sha256": r.sha256, "file": r.path, "status": r.status, "quality": r.quality, "immersion": r.immersion,
              "persuasion": r.persuasion, "overall": r.overall, "compliance_risk": r.compliance_flag,

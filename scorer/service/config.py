@@ -38,7 +38,7 @@ class ServeConfig:
         host: address to bind (default 127.0.0.1).
         port: TCP port, 0-65535 (0: any free port).
         data_dir: the server's own folder: uploads (generated names) and reports live under it.
-        store: SQLite results store (default ``data_dir/results.db``).
+        store: results store, an SQLite file or a ``postgresql://`` URL (default ``data_dir/results.db``).
         max_upload_mb: largest accepted upload in megabytes, > 0.
         jobs: videos scored at once (worker processes), 1-64.
         queue: jobs waiting beyond those running before new ones get 429, 0-10000.
@@ -52,7 +52,7 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = field(default_factory=default_data_dir)
-    store: Path | None = None
+    store: str | Path | None = None
     max_upload_mb: float = 500.0
     jobs: int = 1
     queue: int = 8
@@ -86,8 +86,14 @@ class ServeConfig:
         return int(self.max_upload_mb * 1e6)
 
     @property
+    def store_location(self) -> str:
+        """The results store: a file path or a ``postgresql://`` URL."""
+        return str(self.store) if self.store else str(self.data_dir / "results.db")
+
+    @property
     def store_path(self) -> Path:
-        return self.store or self.data_dir / "results.db"
+        """The SQLite store's path (for a ``postgresql://`` store, use :attr:`store_location`)."""
+        return Path(self.store_location)
 
     @property
     def uploads_dir(self) -> Path:

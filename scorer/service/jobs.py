@@ -28,7 +28,8 @@ from scorer.batch.worker import PipelineSpec
 from scorer.options import ScoreOptions
 from scorer.service.config import ServeConfig
 from scorer.service.uploads import Upload
-from scorer.store import ResultStore, utc_now
+from scorer.store import utc_now
+from scorer.stores import Store, open_store
 
 HISTORY = 1000     # finished jobs remembered for GET /api/v1/jobs/{id}
 STATUSES = ("queued", "running", "done", "failed")
@@ -145,7 +146,13 @@ class JobManager:
         except Exception as exc:  # noqa: BLE001 - reported by health and every submit
             self._failure = f"{type(exc).__name__}: {exc}"
             return
-        store = ResultStore(self.config.store_path)
+        try:
+            store = open_store(self.config.store_location)
+        except VidscoreError as exc:  # ConfigError too: an unreachable database, a foreign file
+            pool.close()
+            self._failure = exc.message
+            self._fail_all(exc.message)
+            return
         versions: dict[str, Any] | None = None
         try:
             while not self._stop.stopped:
@@ -189,7 +196,7 @@ class JobManager:
                     job.status, job.started = "queued", None
                     self._queue.appendleft(job)
 
-    def _finish(self, task: Task, message: tuple[Any, ...], store: ResultStore, versions: dict[str, Any]) -> None:
+    def _finish(self, task: Task, message: tuple[Any, ...], store: Store, versions: dict[str, Any]) -> None:
         job = self._job_of_task.pop(id(task))
         result = json.loads(message[1]) if message[0] == "ok" else None
         if result is not None:
